@@ -1,0 +1,83 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { dirname, resolve } from 'node:path';
+import { pino } from 'pino';
+import { loadConfigFile } from '../config/load.ts';
+import type { IdProoConfig } from '../config/schema.ts';
+import { resolveDataKey } from '../keys/data-protection.ts';
+import { createIdProo, type IdProo } from '../provider/create-idproo.ts';
+import { openStores } from '../stores/open-stores.ts';
+import { defaultIssuer, type StartOptions } from './options.ts';
+
+const shutdownGraceMs = 10_000;
+
+function banner(idproo: IdProo, config: IdProoConfig): string {
+  const lines = ['', `IdProo is listening. Discovery: ${idproo.issuer}/.well-known/openid-configuration`];
+  // The demo configuration (demo/idproo.json) documents its client's secret, so the banner can show a working call.
+  if (config.clients.some((c) => c.clientId === 'demo-service')) {
+    lines.push('Get an access token for the demo client:', `  curl -s -u demo-service:demo-secret -d grant_type=client_credentials -d scope=demo-api ${idproo.issuer}/connect/token`);
+  }
+  return `${lines.join('\n')}\n\n`;
+}
+
+/** `idproo start`: one process, one provider, graceful on SIGTERM/SIGINT. Resolves once listening. */
+export async function start(options: StartOptions, out: NodeJS.WritableStream = process.stdout): Promise<{ close(): Promise<void>; port: number }> {
+  const logger = pino({ level: options.logLevel, base: { service: 'idproo' } });
+  const config = await loadConfigFile(options.config);
+  const stores = openStores(options.db);
+  const sqlitePath = options.db.startsWith('sqlite:') ? options.db.slice('sqlite:'.length) : undefined;
+  const dataKey = await resolveDataKey({
+    envValue: options.dataKey,
+    keyFile: sqlitePath && sqlitePath !== ':memory:' ? resolve(dirname(sqlitePath), 'data-protection.key') : undefined,
+  });
+  if (dataKey.origin === 'generated-key-file' || dataKey.origin === 'key-file') {
+    logger.warn({ file: dataKey.file }, 'signing keys are encrypted with a key file beside the database; production must set IDPROO_DATA_KEY (and keep it out of backups of the database)');
+  }
+
+  // Listen first so that port 0 picks a port the default issuer can name; answer 503 until ready.
+  let handle = (_req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+    res.end('{"error":"temporarily_unavailable","error_description":"the server is starting"}');
+  };
+  const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 30_000 }, (req, res) => handle(req, res));
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolveListen());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+
+  let idproo: IdProo;
+  try {
+    idproo = await createIdProo({
+      config,
+      issuer: options.issuer ?? config.issuer ?? defaultIssuer(options.host, port),
+      stores,
+      dataProtectionKey: dataKey.key,
+      logger,
+    });
+  } catch (error) {
+    server.close();
+    await stores.close();
+    throw error;
+  }
+  handle = idproo.handler;
+  logger.info({ issuer: idproo.issuer, port, db: options.db.replace(/\/\/[^@]*@/, '//***@') }, 'idproo started');
+  out.write(banner(idproo, config));
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= new Promise<void>((resolveClose) => {
+      // In-flight requests finish; idle keep-alive sockets go now; stragglers are cut after the grace period.
+      const timer = setTimeout(() => server.closeAllConnections(), shutdownGraceMs);
+      timer.unref();
+      server.close(() => {
+        clearTimeout(timer);
+        idproo.close().then(resolveClose, (error: unknown) => {
+          logger.error({ err: error }, 'closing the store failed');
+          resolveClose();
+        });
+      });
+      server.closeIdleConnections();
+    }));
+  return { close, port };
+}

@@ -1,0 +1,54 @@
+import { OAuthError } from '../errors/oauth-error.ts';
+import type { EndpointRequest } from '../endpoints/types.ts';
+import type { Parameters } from '../endpoints/parameters.ts';
+import type { ApiResource, Client, ClientStore, ResourceStore } from '../stores/types.ts';
+import type { Clock } from '../util/clock.ts';
+import { basicChallenge, readBasicCredentials } from './client-secret-basic.ts';
+import { readPostCredentials } from './client-secret-post.ts';
+import type { PresentedCredentials } from './types.ts';
+import { verifySecret } from './verify-secret.ts';
+
+export const supportedAuthMethods = ['client_secret_basic', 'client_secret_post'] as const;
+
+/**
+ * Finds the one set of credentials in a request. RFC 6749 §2.3: a client MUST NOT use more than one
+ * authentication method per request; a body client_id that contradicts the Basic one is refused too.
+ */
+export function presentedCredentials(request: EndpointRequest, params: Parameters): PresentedCredentials | undefined {
+  const basic = readBasicCredentials(request.headers.authorization);
+  const post = readPostCredentials(params);
+  if (basic && post) {
+    if (post.method === 'client_secret_post') {
+      throw new OAuthError('invalid_request', 'the client used more than one authentication method (HTTP Basic and client_secret in the body)');
+    }
+    if (post.clientId !== basic.clientId) throw new OAuthError('invalid_request', 'the client_id parameter does not match the HTTP Basic client id');
+  }
+  return basic ?? post;
+}
+
+/** RFC 6749 §5.2: failed client authentication is 401, with a Basic challenge (RFC 7235 §3.1). */
+const invalidClient = (detail: string) => new OAuthError('invalid_client', 'client authentication failed', { detail, headers: basicChallenge });
+
+export async function authenticateClient(credentials: PresentedCredentials | undefined, deps: { clients: ClientStore; clock: Clock }): Promise<Client> {
+  if (!credentials) throw invalidClient('no client credentials were presented');
+  const client = await deps.clients.findClientById(credentials.clientId);
+  if (credentials.method === 'none') {
+    if (client?.enabled && !client.requireClientSecret) return client;
+    throw invalidClient(`client ${credentials.clientId} presented no secret`);
+  }
+  const ok = verifySecret(credentials.secret ?? '', client?.clientSecrets, deps.clock.now());
+  if (!client || !ok) throw invalidClient(`unknown client or wrong secret for ${credentials.clientId}`);
+  if (!client.enabled) throw invalidClient(`client ${client.clientId} is disabled`);
+  return client;
+}
+
+/** An API resource authenticating with one of its apiSecrets, as Duende's introspection endpoint expects. */
+export async function authenticateApiResource(credentials: PresentedCredentials, deps: { resources: ResourceStore; clock: Clock }): Promise<ApiResource | undefined> {
+  if (credentials.method === 'none') return undefined;
+  const resource = await deps.resources.findApiResourceByName(credentials.clientId);
+  if (!resource) return undefined;
+  if (!verifySecret(credentials.secret ?? '', resource.apiSecrets, deps.clock.now()) || !resource.enabled) {
+    throw invalidClient(`wrong secret for API resource ${resource.name}, or it is disabled`);
+  }
+  return resource;
+}

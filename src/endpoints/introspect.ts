@@ -1,0 +1,57 @@
+import { authenticateApiResource, authenticateClient, presentedCredentials } from '../client-auth/authenticate.ts';
+import { OAuthError } from '../errors/oauth-error.ts';
+import type { Services } from '../provider/services.ts';
+import type { ApiResource, Client } from '../stores/types.ts';
+import type { AccessTokenClaims } from '../tokens/access-token-claims.ts';
+import { resolveAccessToken } from '../tokens/resolve-access-token.ts';
+import { requireParameter, toParameters, type Parameters } from './parameters.ts';
+import { jsonResponse, noStore, type Endpoint, type EndpointRequest } from './types.ts';
+
+type Caller = { readonly kind: 'api'; readonly resource: ApiResource } | { readonly kind: 'client'; readonly client: Client };
+
+const inactive = jsonResponse({ active: false }, noStore);
+
+/**
+ * RFC 7662 token introspection. The caller is an API resource (Duende's model: its name and one of
+ * its apiSecrets) or a client. An API learns only about tokens in its own audience, a client only
+ * about its own tokens; every other token, valid or not, is just `{"active": false}` (§2.2).
+ */
+export function createIntrospectionEndpoint(services: Services): Endpoint {
+  return async (request) => {
+    const params = toParameters(await request.readForm());
+    const caller = await authenticateCaller(request, params, services);
+    const token = requireParameter(params, 'token');
+    // §2.1: token_type_hint is only a hint; every token type is searched, so it is not read.
+    const resolved = await resolveAccessToken(token, services);
+    if (!resolved || !visibleTo(resolved.claims, caller)) return inactive;
+    return jsonResponse(introspectionResponse(resolved.claims, caller), noStore);
+  };
+}
+
+async function authenticateCaller(request: EndpointRequest, params: Parameters, services: Services): Promise<Caller> {
+  const credentials = presentedCredentials(request, params);
+  const deps = { resources: services.stores.resources, clients: services.stores.clients, clock: services.clock };
+  const resource = credentials && (await authenticateApiResource(credentials, deps));
+  if (resource) return { kind: 'api', resource };
+  const client = await authenticateClient(credentials, deps);
+  if (!client.requireClientSecret) throw new OAuthError('invalid_client', 'public clients cannot introspect tokens');
+  return { kind: 'client', client };
+}
+
+const audiences = (claims: AccessTokenClaims): readonly string[] => (Array.isArray(claims.aud) ? claims.aud : [claims.aud]);
+
+function visibleTo(claims: AccessTokenClaims, caller: Caller): boolean {
+  return caller.kind === 'api' ? audiences(claims).includes(caller.resource.name) : claims.client_id === caller.client.clientId;
+}
+
+function introspectionResponse(claims: AccessTokenClaims, caller: Caller): Record<string, unknown> {
+  // An API sees only the scopes that are its own (as Duende does), not what the token grants elsewhere.
+  const scope =
+    caller.kind === 'api'
+      ? claims.scope
+          .split(' ')
+          .filter((s) => caller.resource.scopes.includes(s))
+          .join(' ')
+      : claims.scope;
+  return { ...claims, active: true, scope, token_type: 'Bearer' };
+}

@@ -1,0 +1,30 @@
+import { authenticateClient, presentedCredentials } from '../client-auth/authenticate.ts';
+import { OAuthError } from '../errors/oauth-error.ts';
+import type { GrantHandler } from '../grants/types.ts';
+import type { Services } from '../provider/services.ts';
+import type { Client } from '../stores/types.ts';
+import { requireParameter, toParameters } from './parameters.ts';
+import { jsonResponse, noStore, type Endpoint } from './types.ts';
+
+/**
+ * RFC 6749 §3.2 token endpoint: parse → authenticate the client → select the grant → let the grant
+ * validate and issue → respond.
+ */
+export function createTokenEndpoint(services: Services, grants: ReadonlyMap<string, GrantHandler>): Endpoint {
+  return async (request) => {
+    const params = toParameters(await request.readForm());
+    const grantType = requireParameter(params, 'grant_type');
+    const client = await authenticateClient(presentedCredentials(request, params), { clients: services.stores.clients, clock: services.clock });
+    const grant = selectGrant(grantType, client, grants);
+    const response = await grant.handle({ client, params }, services);
+    return jsonResponse(response, noStore);
+  };
+}
+
+function selectGrant(grantType: string, client: Client, grants: ReadonlyMap<string, GrantHandler>): GrantHandler {
+  const grant = grants.get(grantType);
+  if (!grant) throw new OAuthError('unsupported_grant_type', `the grant type ${grantType} is not supported`);
+  // RFC 6749 §5.2: a client may use only the grant types it was registered for.
+  if (!client.allowedGrantTypes.includes(grantType)) throw new OAuthError('unauthorized_client', `the client is not allowed the grant type ${grantType}`);
+  return grant;
+}

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Endpoint, EndpointRequest, EndpointResponse } from '../endpoints/types.ts';
+import { OAuthError } from '../errors/oauth-error.ts';
+import type { Logger } from '../util/logger.ts';
+import { readBody } from './body.ts';
+import { parseForm, type FormPairs } from './form.ts';
+import { failureResponse, writeResponse } from './write.ts';
+
+export interface Route {
+  readonly path: string;
+  readonly methods: readonly ('GET' | 'POST')[];
+  readonly endpoint: Endpoint;
+  /** Public metadata answers CORS preflights from any origin. */
+  readonly publicCors?: boolean;
+}
+
+/** A node:http request listener that Express also accepts as middleware (it calls `next` for paths it does not serve). */
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void;
+
+export interface HandlerOptions {
+  readonly logger: Logger;
+  readonly maxBodyBytes: number;
+}
+
+const formType = 'application/x-www-form-urlencoded';
+
+function contentTypeIsForm(value: string | undefined): boolean {
+  if (!value) return false;
+  const semicolon = value.indexOf(';');
+  return (semicolon === -1 ? value : value.slice(0, semicolon)).trim().toLowerCase() === formType;
+}
+
+function endpointRequest(req: IncomingMessage, requestId: string, maxBodyBytes: number): EndpointRequest {
+  return {
+    method: req.method ?? 'GET',
+    headers: req.headers,
+    requestId,
+    async readForm(): Promise<FormPairs> {
+      // RFC 6749 §3.2, RFC 7009 §2.1, RFC 7662 §2.1: parameters come form-encoded in the body.
+      if (!contentTypeIsForm(req.headers['content-type'])) {
+        req.resume();
+        throw new OAuthError('invalid_request', `the request body must be ${formType}`);
+      }
+      return parseForm(await readBody(req, maxBodyBytes));
+    },
+  };
+}
+
+/** Transport only: finds the route, checks the method, runs the endpoint and writes what it returns. */
+export function createRequestHandler(routes: readonly Route[], options: HandlerOptions): RequestHandler {
+  const table = new Map(routes.map((route) => [route.path, route]));
+  const { logger, maxBodyBytes } = options;
+
+  return (req, res, next) => {
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const route = table.get(query === -1 ? url : url.slice(0, query));
+    const method = req.method ?? 'GET';
+    if (!route) {
+      if (next) return next();
+      return writeResponse(res, failureResponse(new OAuthError('not_found', 'no endpoint at this path'), '-', logger));
+    }
+    if (route.publicCors && method === 'OPTIONS') {
+      return writeResponse(res, {
+        status: 204,
+        headers: { 'access-control-allow-origin': '*', 'access-control-allow-methods': route.methods.join(', '), 'access-control-max-age': '86400' },
+      });
+    }
+    const allowed = method === 'HEAD' ? route.methods.includes('GET') : (route.methods as readonly string[]).includes(method);
+    if (!allowed) {
+      req.resume();
+      const allow = route.methods.includes('GET') ? [...route.methods, 'HEAD'].join(', ') : route.methods.join(', ');
+      const error = new OAuthError('invalid_request', `this endpoint accepts ${route.methods.join(' and ')} only`, { status: 405, headers: { allow } });
+      return writeResponse(res, failureResponse(error, '-', logger));
+    }
+
+    const requestId = randomUUID();
+    const respond = (response: EndpointResponse) => writeResponse(res, response, method === 'HEAD');
+    const fail = (error: unknown) => respond(failureResponse(error, requestId, logger));
+    try {
+      const result = route.endpoint(endpointRequest(req, requestId, maxBodyBytes));
+      if (result instanceof Promise) result.then(respond, fail);
+      else respond(result);
+    } catch (error) {
+      fail(error);
+    }
+  };
+}

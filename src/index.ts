@@ -1,0 +1,10 @@
+export { createIdProo, type IdProo, type IdProoOptions } from './provider/create-idproo.ts';
+export type { Services } from './provider/services.ts';
+export { loadConfigFile, parseConfig, ConfigError, type ConfigProblem } from './config/load.ts';
+export type { IdProoConfig, IdProoConfigInput, SigningAlgorithm } from './config/schema.ts';
+export { OAuthError, type OAuthErrorCode } from './errors/oauth-error.ts';
+export type { GrantHandler, TokenRequest, TokenResponse } from './grants/types.ts';
+export type { RequestHandler } from './http/handler.ts';
+export * from './stores/index.ts';
+export type { Clock } from './util/clock.ts';
+export type { Logger } from './util/logger.ts';

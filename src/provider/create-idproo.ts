@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { parseConfig } from '../config/load.ts';
+import type { IdProoConfig, IdProoConfigInput } from '../config/schema.ts';
+import { toConfigurationData } from '../config/to-store.ts';
+import { discoveryDocument } from '../endpoints/discovery.ts';
+import { grantHandlers } from '../grants/index.ts';
+import type { GrantHandler } from '../grants/types.ts';
+import { defaultMaxBodyBytes } from '../http/body.ts';
+import { createRequestHandler, type RequestHandler } from '../http/handler.ts';
+import { DataProtector } from '../keys/data-protection.ts';
+import { KeyManager } from '../keys/key-manager.ts';
+import { CachedResourceIndex } from '../resources/resource-index.ts';
+import { createMemoryStores } from '../stores/index.ts';
+import type { Stores } from '../stores/types.ts';
+import { systemClock, type Clock } from '../util/clock.ts';
+import { silentLogger, type Logger } from '../util/logger.ts';
+import { routes } from './routes.ts';
+import type { Services } from './services.ts';
+
+export interface IdProoOptions {
+  /** The configuration, as in the JSON file; validated here unless it is already an IdProoConfig from loadConfigFile. */
+  readonly config: IdProoConfigInput | IdProoConfig;
+  /** Overrides `config.issuer`. One of the two is required. */
+  readonly issuer?: string;
+  /** Defaults to in-memory stores (nothing survives a restart). */
+  readonly stores?: Stores;
+  /**
+   * Writes the configuration's clients, resources and users into the stores at start (default true).
+   * An application that manages them in its own stores sets false.
+   */
+  readonly syncConfiguration?: boolean;
+  /** 32-byte key that encrypts signing keys at rest; random (so keys die with the process) when absent. */
+  readonly dataProtectionKey?: Buffer;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** Extra grant handlers, or replacements of built-in ones by grant type. */
+  readonly grants?: readonly GrantHandler[];
+  readonly maxBodyBytes?: number;
+  /** Milliseconds resources are cached between store reads (default 60 000). */
+  readonly resourceCacheMs?: number;
+}
+
+export interface IdProo {
+  /** node:http request listener; Express middleware too (unknown paths go to `next`). */
+  readonly handler: RequestHandler;
+  readonly issuer: string;
+  readonly discovery: Readonly<Record<string, unknown>>;
+  readonly services: Services;
+  /** Closes the stores; the HTTP server is the caller's to close first. */
+  close(): Promise<void>;
+}
+
+/** Builds a provider: validates the configuration, syncs it into the stores, loads keys and wires the routes. */
+export async function createIdProo(options: IdProoOptions): Promise<IdProo> {
+  const config = parseConfig(options.config);
+  const issuer = (options.issuer ?? config.issuer)?.replace(/\/+$/, '');
+  if (!issuer) throw new TypeError('an issuer is required: set "issuer" in the configuration or pass the issuer option');
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const stores = options.stores ?? createMemoryStores();
+
+  if (options.syncConfiguration ?? true) {
+    const data = await toConfigurationData(config);
+    await stores.clients.replaceClients(data.clients);
+    await stores.resources.replaceResources(data.resources);
+    await stores.users.replaceUsers(data.users);
+  }
+
+  const keys = new KeyManager({
+    store: stores.keys,
+    protector: new DataProtector(options.dataProtectionKey ?? randomBytes(32)),
+    clock,
+    logger,
+    options: config.keyManagement,
+    maxTokenLifetime: Math.max(0, ...config.clients.map((c) => c.accessTokenLifetime)),
+  });
+  await keys.refresh();
+
+  const resources = new CachedResourceIndex(stores.resources, clock, options.resourceCacheMs ?? 60_000);
+  const services: Services = { issuer, clock, logger, stores, keys, resources };
+  const grants = new Map(grantHandlers);
+  for (const grant of options.grants ?? []) grants.set(grant.grantType, grant);
+
+  const discovery = discoveryDocument({ issuer, grantTypes: [...grants.keys()], resources: await resources.reload() });
+  const handler = createRequestHandler(routes(services, grants, discovery, config.keyManagement.propagationTime), {
+    logger,
+    maxBodyBytes: options.maxBodyBytes ?? defaultMaxBodyBytes,
+  });
+  return { handler, issuer, discovery, services, close: () => stores.close() };
+}

@@ -1,0 +1,31 @@
+import { checkLimit } from '../arguments.ts';
+import type { RevocationStore } from '../types.ts';
+import { checkOpen, type Gate } from './gate.ts';
+
+export function createMemoryRevocationStore(gate: Gate): RevocationStore {
+  const expiries = new Map<string, number>();
+  return {
+    // Revoking twice keeps the later expiry: forgetting a revocation early would revive a live token.
+    async revokeToken(jti, expiresAt) {
+      checkOpen(gate);
+      expiries.set(jti, Math.max(expiresAt, expiries.get(jti) ?? expiresAt));
+    },
+    async isTokenRevoked(jti) {
+      checkOpen(gate);
+      return expiries.has(jti);
+    },
+    async removeExpiredRevocations(now, limit) {
+      checkOpen(gate);
+      checkLimit(limit);
+      let removed = 0;
+      for (const [jti, expiresAt] of expiries) {
+        if (removed >= limit) break;
+        if (expiresAt <= now) {
+          expiries.delete(jti);
+          removed++;
+        }
+      }
+      return removed;
+    },
+  };
+}

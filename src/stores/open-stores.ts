@@ -1,0 +1,24 @@
+import { resolve } from 'node:path';
+import { createMemoryStores } from './memory/memory-stores.ts';
+import { openSqliteStores } from './sqlite/sqlite-stores.ts';
+import type { Stores } from './types.ts';
+
+const accepted = 'accepted: "memory:", "sqlite:PATH" (relative to the working directory) or "sqlite::memory:"';
+
+/**
+ * Opens the stores a configuration's `store` URL names. Errors quote only the scheme: a database URL
+ * may carry a password, and these messages end up in logs.
+ */
+export function openStores(url: string): Stores {
+  if (url === 'memory:') return createMemoryStores();
+  if (/^postgres(ql)?:/i.test(url)) throw new Error(`postgres is not supported yet; ${accepted}`);
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length);
+    if (path === ':memory:') return openSqliteStores(':memory:');
+    // "sqlite://x" would silently resolve to "/x"; make the author pick the plain form.
+    if (path === '' || path.startsWith('//')) throw new Error(`sqlite store needs a path, as sqlite:PATH without "//"; ${accepted}`);
+    return openSqliteStores(resolve(path));
+  }
+  const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0];
+  throw new Error(`${scheme ? `store scheme "${scheme}"` : 'store URL without a scheme'} is not supported; ${accepted}`);
+}

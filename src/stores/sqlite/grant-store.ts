@@ -1,0 +1,107 @@
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { checkLimit, grantFilterEntries, type GrantFilterField } from '../arguments.ts';
+import { DuplicateKeyError } from '../errors.ts';
+import type { GrantStore, PersistedGrant } from '../types.ts';
+import { uniqueViolation } from './unique-violation.ts';
+
+type GrantRow = {
+  key: string;
+  type: string;
+  client_id: string;
+  subject_id: string | null;
+  session_id: string | null;
+  created_at: number;
+  expires_at: number;
+  consumed_at?: number | null;
+  data: string;
+};
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const columns = 'key, type, client_id, subject_id, session_id, created_at, expires_at, consumed_at, data';
+
+const filterColumns: Record<GrantFilterField, string> = {
+  clientId: 'client_id',
+  subjectId: 'subject_id',
+  sessionId: 'session_id',
+  type: 'type',
+};
+
+// NULL columns become absent properties (not `undefined` ones), matching what the memory store returns.
+function toGrant(row: GrantRow | undefined): PersistedGrant | undefined {
+  if (row === undefined) return undefined;
+  const grant: Mutable<PersistedGrant> = {
+    key: row.key,
+    type: row.type,
+    clientId: row.client_id,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    data: row.data,
+  };
+  if (row.subject_id !== null) grant.subjectId = row.subject_id;
+  if (row.session_id !== null) grant.sessionId = row.session_id;
+  if (row.consumed_at !== undefined && row.consumed_at !== null) grant.consumedAt = row.consumed_at;
+  return grant;
+}
+
+export function createSqliteGrantStore(db: DatabaseSync): GrantStore {
+  const insert = db.prepare(`INSERT INTO grants (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const select = db.prepare(`SELECT ${columns} FROM grants WHERE key = ?`);
+  const remove = db.prepare(`DELETE FROM grants WHERE key = ? RETURNING ${columns}`);
+  // One statement, so the check and the write cannot be split by another connection: this is what
+  // makes an authorization code single-use (RFC 6749 §4.1.2). RETURNING yields post-update values,
+  // so consumed_at is left out to return the grant as it was before.
+  const consume = db.prepare(
+    `UPDATE grants SET consumed_at = ? WHERE key = ? AND consumed_at IS NULL AND expires_at > ?
+     RETURNING key, type, client_id, subject_id, session_id, created_at, expires_at, data`,
+  );
+  // The LIMIT sits in a subquery because DELETE … LIMIT needs a compile-time SQLite option.
+  const removeExpired = db.prepare(
+    'DELETE FROM grants WHERE rowid IN (SELECT rowid FROM grants WHERE expires_at <= ? LIMIT ?)',
+  );
+  const removeByFilter = new Map<string, StatementSync>();
+
+  return {
+    async storeGrant(grant) {
+      try {
+        insert.run(
+          grant.key,
+          grant.type,
+          grant.clientId,
+          grant.subjectId ?? null,
+          grant.sessionId ?? null,
+          grant.createdAt,
+          grant.expiresAt,
+          grant.consumedAt ?? null,
+          grant.data,
+        );
+      } catch (error) {
+        throw uniqueViolation(error) ? new DuplicateKeyError('grant', grant.key, { cause: error }) : error;
+      }
+    },
+    async getGrant(key) {
+      return toGrant(select.get(key) as GrantRow | undefined);
+    },
+    async removeGrant(key) {
+      return toGrant(remove.get(key) as GrantRow | undefined);
+    },
+    async consumeGrant(key, now) {
+      return toGrant(consume.get(now, key, now) as GrantRow | undefined);
+    },
+    async removeGrants(filter) {
+      const entries = grantFilterEntries(filter);
+      const shape = entries.map(([field]) => field).join();
+      let statement = removeByFilter.get(shape);
+      if (statement === undefined) {
+        const where = entries.map(([field]) => `${filterColumns[field]} = ?`).join(' AND ');
+        statement = db.prepare(`DELETE FROM grants WHERE ${where}`);
+        removeByFilter.set(shape, statement);
+      }
+      return Number(statement.run(...entries.map(([, value]) => value)).changes);
+    },
+    async removeExpiredGrants(now, limit) {
+      checkLimit(limit);
+      return Number(removeExpired.run(now, limit).changes);
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { openSqliteStores } from './sqlite-stores.ts';

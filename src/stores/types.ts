@@ -1,0 +1,179 @@
+/**
+ * Narrow async interfaces, one per aggregate. Every implementation (memory, SQLite, and PostgreSQL
+ * later) passes the one contract suite in test/stores/. Nothing backend-specific leaks through:
+ * times are epoch milliseconds, handles arrive already hashed, and every operation that must be
+ * atomic (consume, replaceAll, addKey) is a single call.
+ */
+
+/** A secret as stored: only its hash. `hash` is base64 of the digest of the UTF-8 secret. */
+export interface StoredSecret {
+  readonly type: 'sha256' | 'sha512';
+  readonly hash: string;
+  /** Epoch ms after which the secret no longer authenticates. */
+  readonly expiration?: number | undefined;
+  readonly description?: string | undefined;
+}
+
+export type AccessTokenType = 'jwt' | 'reference';
+
+export interface Client {
+  readonly clientId: string;
+  readonly clientName?: string | undefined;
+  readonly enabled: boolean;
+  readonly clientSecrets: readonly StoredSecret[];
+  readonly requireClientSecret: boolean;
+  readonly allowedGrantTypes: readonly string[];
+  readonly redirectUris: readonly string[];
+  readonly postLogoutRedirectUris: readonly string[];
+  readonly allowedScopes: readonly string[];
+  readonly requirePkce: boolean;
+  readonly requireConsent: boolean;
+  readonly allowOfflineAccess: boolean;
+  readonly accessTokenType: AccessTokenType;
+  /** Seconds. */
+  readonly accessTokenLifetime: number;
+}
+
+export interface ApiScope {
+  readonly name: string;
+  readonly displayName?: string | undefined;
+  readonly description?: string | undefined;
+  readonly enabled: boolean;
+  readonly userClaims: readonly string[];
+}
+
+export interface ApiResource {
+  /** The audience (`aud`) of access tokens for this API. */
+  readonly name: string;
+  readonly displayName?: string | undefined;
+  readonly description?: string | undefined;
+  readonly enabled: boolean;
+  readonly scopes: readonly string[];
+  readonly apiSecrets: readonly StoredSecret[];
+  readonly userClaims: readonly string[];
+  readonly allowedAccessTokenSigningAlgorithms: readonly string[];
+}
+
+export interface IdentityResource {
+  readonly name: string;
+  readonly displayName?: string | undefined;
+  readonly description?: string | undefined;
+  readonly enabled: boolean;
+  readonly userClaims: readonly string[];
+}
+
+export interface Resources {
+  readonly apiScopes: readonly ApiScope[];
+  readonly apiResources: readonly ApiResource[];
+  readonly identityResources: readonly IdentityResource[];
+}
+
+export type ClaimValue = string | number | boolean | readonly string[] | { readonly [key: string]: unknown };
+
+export interface User {
+  readonly subjectId: string;
+  readonly username: string;
+  /** argon2id in PHC string format; never the password. */
+  readonly passwordHash: string;
+  readonly enabled: boolean;
+  readonly claims: Readonly<Record<string, ClaimValue>>;
+}
+
+export interface ClientStore {
+  findClientById(clientId: string): Promise<Client | undefined>;
+  listClients(): Promise<Client[]>;
+  /** Replaces every client at once (configuration sync at start). Atomic. */
+  replaceClients(clients: readonly Client[]): Promise<void>;
+}
+
+export interface ResourceStore {
+  getAllResources(): Promise<Resources>;
+  findApiResourceByName(name: string): Promise<ApiResource | undefined>;
+  /** Replaces every resource at once (configuration sync at start). Atomic. */
+  replaceResources(resources: Resources): Promise<void>;
+}
+
+export interface UserStore {
+  findUserBySubjectId(subjectId: string): Promise<User | undefined>;
+  findUserByUsername(username: string): Promise<User | undefined>;
+  /** Replaces every user at once (configuration sync at start). Atomic. */
+  replaceUsers(users: readonly User[]): Promise<void>;
+}
+
+/**
+ * A grant kept on the server (Duende's persisted grant): reference tokens now; authorization
+ * codes, refresh tokens and consents later. `key` is the SHA-256 of the handle, never the handle.
+ */
+export interface PersistedGrant {
+  readonly key: string;
+  readonly type: string;
+  readonly clientId: string;
+  readonly subjectId?: string | undefined;
+  readonly sessionId?: string | undefined;
+  /** Epoch ms. */
+  readonly createdAt: number;
+  /** Epoch ms. */
+  readonly expiresAt: number;
+  /** Epoch ms; set once by consume(). */
+  readonly consumedAt?: number | undefined;
+  /** Serialized JSON payload owned by the grant type. */
+  readonly data: string;
+}
+
+export interface GrantFilter {
+  readonly clientId?: string;
+  readonly subjectId?: string;
+  readonly sessionId?: string;
+  readonly type?: string;
+}
+
+export interface GrantStore {
+  /** Stores a new grant; rejects if the key exists. */
+  storeGrant(grant: PersistedGrant): Promise<void>;
+  getGrant(key: string): Promise<PersistedGrant | undefined>;
+  /** Removes and returns the grant, or undefined if there was none. */
+  removeGrant(key: string): Promise<PersistedGrant | undefined>;
+  /**
+   * Marks the grant consumed at `now` if it exists, is unconsumed and unexpired, and returns it as
+   * it was before; otherwise undefined. One atomic step: two concurrent calls never both succeed.
+   */
+  consumeGrant(key: string, now: number): Promise<PersistedGrant | undefined>;
+  /** Removes every grant matching all given fields; returns how many. An empty filter is refused. */
+  removeGrants(filter: GrantFilter): Promise<number>;
+  /** Removes up to `limit` grants expired at `now`; returns how many. */
+  removeExpiredGrants(now: number, limit: number): Promise<number>;
+}
+
+/** Revoked self-contained (JWT) access tokens, by `jti`, remembered until they would have expired. */
+export interface RevocationStore {
+  revokeToken(jti: string, expiresAt: number): Promise<void>;
+  isTokenRevoked(jti: string): Promise<boolean>;
+  removeExpiredRevocations(now: number, limit: number): Promise<number>;
+}
+
+/** A signing key as stored: the private JWK encrypted under the data-protection key. */
+export interface StoredSigningKey {
+  readonly kid: string;
+  readonly alg: string;
+  /** Epoch ms. */
+  readonly createdAt: number;
+  /** AES-256-GCM ciphertext of the private JWK (see keys/data-protection.ts). */
+  readonly data: string;
+}
+
+export interface KeyStore {
+  listKeys(): Promise<StoredSigningKey[]>;
+  /** Adds a key; rejects if the kid exists. */
+  addKey(key: StoredSigningKey): Promise<void>;
+  removeKey(kid: string): Promise<void>;
+}
+
+export interface Stores {
+  readonly clients: ClientStore;
+  readonly resources: ResourceStore;
+  readonly users: UserStore;
+  readonly grants: GrantStore;
+  readonly revocations: RevocationStore;
+  readonly keys: KeyStore;
+  close(): Promise<void>;
+}

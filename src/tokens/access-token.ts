@@ -1,0 +1,53 @@
+import type { SigningAlgorithm } from '../config/schema.ts';
+import type { Services } from '../provider/services.ts';
+import type { ApiResource, Client } from '../stores/types.ts';
+import { epochSeconds } from '../util/clock.ts';
+import { randomHandle } from '../util/crypto.ts';
+import type { AccessTokenClaims } from './access-token-claims.ts';
+import { signJwtAccessToken } from './formats/jwt.ts';
+import { storeReferenceToken } from './formats/reference.ts';
+
+export interface AccessTokenRequest {
+  readonly client: Client;
+  /** The user, when there is one; the client itself otherwise (RFC 9068 §2.2). */
+  readonly subjectId?: string;
+  readonly scopes: readonly string[];
+  readonly resources: readonly ApiResource[];
+  /** Chosen during validation (resolveAudience), so every audience accepts it. */
+  readonly signingAlgorithm: SigningAlgorithm;
+}
+
+export interface IssuedAccessToken {
+  readonly accessToken: string;
+  readonly expiresIn: number;
+  readonly scope: string;
+}
+
+/**
+ * RFC 9068 §2.2 requires an audience; a token whose scopes belong to no API resource gets Duende's
+ * static audience `{issuer}/resources` rather than none.
+ */
+const audienceOf = (resources: readonly ApiResource[], issuer: string): string | string[] =>
+  resources.length === 0 ? `${issuer}/resources` : resources.length === 1 ? resources[0]!.name : resources.map((r) => r.name);
+
+/** Issues an access token in the client's format (`jwt` or `reference`); the format is a strategy, apart from the grant. */
+export async function issueAccessToken(request: AccessTokenRequest, deps: Pick<Services, 'issuer' | 'clock' | 'keys' | 'stores'>): Promise<IssuedAccessToken> {
+  const now = epochSeconds(deps.clock.now());
+  const lifetime = request.client.accessTokenLifetime;
+  const claims: AccessTokenClaims = {
+    iss: deps.issuer,
+    sub: request.subjectId ?? request.client.clientId,
+    aud: audienceOf(request.resources, deps.issuer),
+    client_id: request.client.clientId,
+    scope: request.scopes.join(' '),
+    jti: randomHandle(16),
+    iat: now,
+    nbf: now,
+    exp: now + lifetime,
+  };
+  const accessToken =
+    request.client.accessTokenType === 'reference'
+      ? await storeReferenceToken(claims, deps.stores.grants)
+      : await signJwtAccessToken(claims, request.signingAlgorithm, deps.keys);
+  return { accessToken, expiresIn: lifetime, scope: claims.scope };
+}

@@ -1,0 +1,42 @@
+import { jwtVerify } from 'jose';
+import type { Services } from '../provider/services.ts';
+import { epochSeconds } from '../util/clock.ts';
+import { handleKey } from '../util/crypto.ts';
+import { accessTokenJwtType, referenceTokenGrantType, type AccessTokenClaims } from './access-token-claims.ts';
+
+export interface ResolvedAccessToken {
+  readonly format: 'jwt' | 'reference';
+  readonly claims: AccessTokenClaims;
+}
+
+const looksLikeJwt = (token: string): boolean => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(token);
+
+/**
+ * Finds the claims of an access token this server issued and that is still valid: a JWT verified
+ * against our own published keys (typ at+jwt only, RFC 8725 §3.11), not expired and not revoked;
+ * or a live reference token. Anything else is undefined, with no reason (RFC 7662 §2.2).
+ */
+export async function resolveAccessToken(token: string, services: Pick<Services, 'issuer' | 'clock' | 'keys' | 'stores'>): Promise<ResolvedAccessToken | undefined> {
+  const now = services.clock.now();
+  if (looksLikeJwt(token)) {
+    try {
+      const { payload } = await jwtVerify(token, await services.keys.verificationKeys(), {
+        issuer: services.issuer,
+        typ: accessTokenJwtType,
+        algorithms: [...services.keys.algorithms],
+        currentDate: new Date(now),
+        requiredClaims: ['exp', 'jti', 'client_id'],
+      });
+      const claims = payload as AccessTokenClaims;
+      if (await services.stores.revocations.isTokenRevoked(claims.jti)) return undefined;
+      return { format: 'jwt', claims };
+    } catch {
+      return undefined;
+    }
+  }
+  if (token.length > 512) return undefined;
+  const grant = await services.stores.grants.getGrant(handleKey(token));
+  if (!grant || grant.type !== referenceTokenGrantType || grant.expiresAt <= now) return undefined;
+  const claims = JSON.parse(grant.data) as AccessTokenClaims;
+  return claims.exp > epochSeconds(now) ? { format: 'reference', claims } : undefined;
+}

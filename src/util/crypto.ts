@@ -1,0 +1,19 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** A random handle of `bytes` bytes, base64url; 32 bytes = 256 bits (RFC 6749 §10.10 asks ≥ 128). */
+export const randomHandle = (bytes = 32): string => randomBytes(bytes).toString('base64url');
+
+export const sha256 = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+
+/** The key under which a handle is stored: its SHA-256, so a leaked database yields no usable token. */
+export const handleKey = (handle: string): string => sha256(handle).toString('base64url');
+
+/** Constant-time equality of two byte strings of possibly different length. */
+export function constantTimeEqual(a: Buffer, b: Buffer): boolean {
+  if (a.length !== b.length) {
+    // Compare anyway so the time taken does not reveal the length mismatch.
+    timingSafeEqual(a, a);
+    return false;
+  }
+  return timingSafeEqual(a, b);
+}
