@@ -1,0 +1,4 @@
+import { createMemoryStores } from '../../src/stores/memory/memory-stores.ts';
+import { runStoreContract } from './contract.ts';
+
+runStoreContract('memory', createMemoryStores);
