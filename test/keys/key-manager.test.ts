@@ -1,0 +1,191 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import { DataProtector } from '../../src/keys/data-protection.ts';
+import { KeyManager, type KeyManagementOptions } from '../../src/keys/key-manager.ts';
+import { createMemoryStores } from '../../src/stores/index.ts';
+import type { KeyStore } from '../../src/stores/types.ts';
+import type { Logger } from '../../src/util/logger.ts';
+import { postForm, basic, startTestServer } from '../support/server.ts';
+
+class TestClock {
+  ms = Date.UTC(2026, 0, 1);
+  now = () => this.ms;
+  advance(seconds: number) {
+    this.ms += seconds * 1000;
+  }
+}
+
+const day = 86400;
+// Duende's defaults: rotate every 90 days, announce 14 days ahead, keep 14 days after.
+const duende: KeyManagementOptions = { signingAlgorithms: ['RS256'], rotationInterval: 90 * day, propagationTime: 14 * day, retentionDuration: 14 * day, keyCacheDuration: 3600 };
+
+function manager(store: KeyStore, clock: TestClock, options: Partial<KeyManagementOptions> = {}, extra: { key?: Buffer; logger?: Logger; maxTokenLifetime?: number } = {}) {
+  return new KeyManager({
+    store,
+    protector: new DataProtector(extra.key ?? Buffer.alloc(32, 7)),
+    clock,
+    logger: extra.logger ?? { debug() {}, info() {}, warn() {}, error() {} },
+    options: { ...duende, ...options },
+    maxTokenLifetime: extra.maxTokenLifetime ?? 3600,
+  });
+}
+
+const kids = async (keys: KeyManager) => (await keys.jwks()).document.keys.map((k) => k.kid);
+
+describe('signing key rotation (Duende-style automatic key management)', () => {
+  it('publishes a new key propagationTime ahead, switches at the rotation interval, retires the old one after retention', async () => {
+    const clock = new TestClock();
+    const { keys: store } = createMemoryStores();
+    const keys = manager(store, clock);
+
+    const first = await keys.signingKey();
+    assert.deepEqual(await kids(keys), [first.kid], 'first start: one key, signing at once');
+
+    clock.advance(76 * day - 1);
+    assert.equal((await keys.signingKey()).kid, first.kid);
+    assert.deepEqual(await kids(keys), [first.kid], 'nothing announced before rotationInterval - propagationTime');
+
+    clock.advance(1); // day 76 = 90 - 14: the successor is announced
+    const published = await kids(keys);
+    assert.equal(published.length, 2);
+    assert.equal((await keys.signingKey()).kid, first.kid, 'the announced key does not sign yet');
+    const second = published.find((kid) => kid !== first.kid)!;
+
+    clock.advance(14 * day); // day 90: the successor signs
+    assert.equal((await keys.signingKey()).kid, second);
+    assert.deepEqual(await kids(keys), [second, first.kid], 'the old key stays published, the signing key comes first');
+
+    clock.advance(14 * day - 1);
+    assert.ok((await kids(keys)).includes(first.kid), 'still published just before retention ends');
+    clock.advance(1); // day 104: retention over
+    assert.deepEqual(await kids(keys), [second]);
+    assert.deepEqual((await store.listKeys()).map((k) => k.kid), [second], 'the retired key is deleted from the store');
+  });
+
+  it('keeps a retired key published as long as the longest token lifetime when that exceeds retentionDuration', async () => {
+    const clock = new TestClock();
+    const { keys: store } = createMemoryStores();
+    const keys = manager(store, clock, { rotationInterval: 1000, propagationTime: 100, retentionDuration: 10, keyCacheDuration: 10_000 }, { maxTokenLifetime: 500 });
+    const first = await keys.signingKey();
+    clock.advance(1000 + 499);
+    assert.ok((await kids(keys)).includes(first.kid), 'a token signed at the last moment is valid for 500 s more');
+    clock.advance(1);
+    assert.ok(!(await kids(keys)).includes(first.kid));
+  });
+
+  it('a restart on the same store signs with the same key; a new key is created only when due', async () => {
+    const clock = new TestClock();
+    const { keys: store } = createMemoryStores();
+    const before = await manager(store, clock).signingKey();
+    clock.advance(10 * day);
+    const after = await manager(store, clock).signingKey();
+    assert.equal(after.kid, before.kid);
+    assert.equal((await store.listKeys()).length, 1);
+  });
+
+  it('after an outage longer than the rotation interval a fresh key signs at once', async () => {
+    const clock = new TestClock();
+    const { keys: store } = createMemoryStores();
+    const old = await manager(store, clock).signingKey();
+    clock.advance(200 * day);
+    const keys = manager(store, clock);
+    const fresh = await keys.signingKey();
+    assert.notEqual(fresh.kid, old.kid);
+    assert.deepEqual(await kids(keys), [fresh.kid], 'the long-expired key is retired');
+  });
+
+  it('keeps one active key per configured algorithm', async () => {
+    const clock = new TestClock();
+    const { keys: store } = createMemoryStores();
+    const keys = manager(store, clock, { signingAlgorithms: ['RS256', 'PS256', 'ES256', 'EdDSA'] });
+    const jwks = (await keys.jwks()).document.keys;
+    assert.deepEqual(jwks.map((k) => k.alg), ['RS256', 'PS256', 'ES256', 'EdDSA']);
+    assert.deepEqual(jwks.map((k) => k.kty), ['RSA', 'RSA', 'EC', 'OKP']);
+    for (const alg of ['RS256', 'PS256', 'ES256', 'EdDSA'] as const) assert.equal((await keys.signingKey(alg)).alg, alg);
+  });
+
+  it('refreshes only when the cached state is due: the hot path is a clock read', async () => {
+    const clock = new TestClock();
+    const { keys: store } = createMemoryStores();
+    let reads = 0;
+    const counting: KeyStore = { ...store, listKeys: () => (reads++, store.listKeys()), addKey: (k) => store.addKey(k), removeKey: (k) => store.removeKey(k) };
+    const keys = manager(counting, clock);
+    await keys.signingKey();
+    for (let i = 0; i < 100; i++) await keys.signingKey();
+    assert.equal(reads, 1);
+    clock.advance(3600); // keyCacheDuration: re-read, since other nodes may have added keys
+    await keys.signingKey();
+    assert.equal(reads, 2);
+  });
+});
+
+describe('signing keys at rest', () => {
+  it('are stored encrypted: the private member is not in the stored record', async () => {
+    const clock = new TestClock();
+    const { keys: store } = createMemoryStores();
+    const keys = manager(store, clock, { signingAlgorithms: ['ES256'] });
+    await keys.signingKey('ES256');
+    const [record] = await store.listKeys();
+    assert.match(record!.data, /^v1\.[A-Za-z0-9_-]+$/);
+    assert.ok(!record!.data.includes('"d"'));
+    const jwk = JSON.parse(new DataProtector(Buffer.alloc(32, 7)).unprotect(record!.data, record!.kid));
+    assert.equal(jwk.crv, 'P-256');
+    assert.ok(jwk.d, 'the decrypted record is the private key');
+  });
+
+  it('a ciphertext moved to another kid, or read with another data key, does not decrypt', () => {
+    const protector = new DataProtector(randomBytes(32));
+    const blob = protector.protect('secret', 'kid-1');
+    assert.equal(protector.unprotect(blob, 'kid-1'), 'secret');
+    assert.throws(() => protector.unprotect(blob, 'kid-2'));
+    assert.throws(() => new DataProtector(randomBytes(32)).unprotect(blob, 'kid-1'));
+  });
+
+  it('keys that the data key cannot open are reported and replaced, never used', async () => {
+    const clock = new TestClock();
+    const { keys: store } = createMemoryStores();
+    const old = await manager(store, clock, {}, { key: Buffer.alloc(32, 1) }).signingKey();
+    const errors: object[] = [];
+    const logger: Logger = { debug() {}, info() {}, warn() {}, error: (obj) => errors.push(obj) };
+    const fresh = await manager(store, clock, {}, { key: Buffer.alloc(32, 2), logger }).signingKey();
+    assert.notEqual(fresh.kid, old.kid);
+    assert.equal(errors.length, 1);
+  });
+});
+
+describe('rotation seen from outside: tokens stay verifiable across a rotation', () => {
+  it('a token signed before the switch verifies against the JWKS after it, until its key is retired', async () => {
+    const clock = new TestClock();
+    const server = await startTestServer({
+      clock,
+      config: {
+        keyManagement: { signingAlgorithms: ['ES256'], rotationInterval: 1000, propagationTime: 100, retentionDuration: 200 },
+        apiScopes: [{ name: 'api' }],
+        apiResources: [{ name: 'urn:api', scopes: ['api'] }],
+        clients: [{ clientId: 'c', clientSecrets: ['s'], allowedGrantTypes: ['client_credentials'], allowedScopes: ['api'], accessTokenLifetime: 150 }],
+      },
+    });
+    try {
+      const token = async () => (await postForm(`${server.issuer}/connect/token`, { grant_type: 'client_credentials' }, { authorization: basic('c', 's') })).json!.access_token as string;
+      const jwks = async () => createLocalJWKSet(await (await fetch(`${server.issuer}/.well-known/openid-configuration/jwks`)).json());
+      const verify = async (t: string) => jwtVerify(t, await jwks(), { issuer: server.issuer, currentDate: new Date(clock.ms) });
+
+      clock.advance(999);
+      const before = await token();
+      const beforeKid = (await verify(before)).protectedHeader.kid;
+      clock.advance(1);
+      const after = await token();
+      assert.notEqual((await verify(after)).protectedHeader.kid, beforeKid, 'the announced key signs after the rotation interval');
+      clock.advance(148);
+      assert.equal((await verify(before)).payload.sub, 'c', 'the old token still verifies until it expires');
+      const published = async () => ((await (await fetch(`${server.issuer}/.well-known/openid-configuration/jwks`)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+      assert.ok((await published()).includes(beforeKid!));
+      clock.advance(52); // retentionDuration (200 s) after the switch the old key is retired
+      assert.ok(!(await published()).includes(beforeKid!));
+    } finally {
+      await server.close();
+    }
+  });
+});
