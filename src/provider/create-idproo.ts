@@ -14,6 +14,7 @@ import { createMemoryStores } from '../stores/index.ts';
 import type { Stores } from '../stores/types.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
+import { scheduleCleanup } from './cleanup.ts';
 import { routes } from './routes.ts';
 import type { Services } from './services.ts';
 
@@ -38,6 +39,8 @@ export interface IdProoOptions {
   readonly maxBodyBytes?: number;
   /** Milliseconds resources are cached between store reads (default 60 000). */
   readonly resourceCacheMs?: number;
+  /** Milliseconds between removals of expired grants (default 300 000; 0 turns it off). */
+  readonly cleanupIntervalMs?: number;
 }
 
 export interface IdProo {
@@ -46,7 +49,7 @@ export interface IdProo {
   readonly issuer: string;
   readonly discovery: Readonly<Record<string, unknown>>;
   readonly services: Services;
-  /** Closes the stores; the HTTP server is the caller's to close first. */
+  /** Stops background work and closes the stores; the HTTP server is the caller's to close first. */
   close(): Promise<void>;
 }
 
@@ -86,5 +89,16 @@ export async function createIdProo(options: IdProoOptions): Promise<IdProo> {
     logger,
     maxBodyBytes: options.maxBodyBytes ?? defaultMaxBodyBytes,
   });
-  return { handler, issuer, discovery, services, close: () => stores.close() };
+  const cleanupInterval = options.cleanupIntervalMs ?? 300_000;
+  const stopCleanup = cleanupInterval > 0 ? scheduleCleanup(stores, clock, logger, cleanupInterval) : () => {};
+  return {
+    handler,
+    issuer,
+    discovery,
+    services,
+    close: () => {
+      stopCleanup();
+      return stores.close();
+    },
+  };
 }

@@ -8,7 +8,7 @@ import { basic, postForm, testConfig } from '../support/server.ts';
 
 /** The same provider mounted in the frameworks an embedding application is likely to use. */
 async function exercise(base: string, issuer: string) {
-  const discovery = await (await fetch(`${base}/.well-known/openid-configuration`)).json();
+  const discovery = (await (await fetch(`${base}/.well-known/openid-configuration`)).json()) as { issuer: string };
   assert.equal(discovery.issuer, issuer);
   const token = await postForm(`${base}/connect/token`, { grant_type: 'client_credentials', scope: 'invoices.read' }, { authorization: basic('service', 'service-secret') });
   assert.equal(token.status, 200, token.text);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { DataProtector } from '../../src/keys/data-protection.ts';
 import { KeyManager, type KeyManagementOptions } from '../../src/keys/key-manager.ts';
 import { createMemoryStores } from '../../src/stores/index.ts';
@@ -169,7 +169,7 @@ describe('rotation seen from outside: tokens stay verifiable across a rotation',
     });
     try {
       const token = async () => (await postForm(`${server.issuer}/connect/token`, { grant_type: 'client_credentials' }, { authorization: basic('c', 's') })).json!.access_token as string;
-      const jwks = async () => createLocalJWKSet(await (await fetch(`${server.issuer}/.well-known/openid-configuration/jwks`)).json());
+      const jwks = async () => createLocalJWKSet((await (await fetch(`${server.issuer}/.well-known/openid-configuration/jwks`)).json()) as JSONWebKeySet);
       const verify = async (t: string) => jwtVerify(t, await jwks(), { issuer: server.issuer, currentDate: new Date(clock.ms) });
 
       clock.advance(999);
