@@ -12,11 +12,19 @@ export function writeResponse(res: ServerResponse, response: EndpointResponse, h
   res.end(headOnly ? undefined : body);
 }
 
+// RFC 6749 §5.2: error_description is limited to %x20-21 / %x23-5B / %x5D-7E. Descriptions may quote
+// request values, so anything else becomes '?' and the length is capped.
+const maxDescription = 300;
+export const safeDescription = (text: string): string => {
+  const clean = text.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '?');
+  return clean.length > maxDescription ? `${clean.slice(0, maxDescription - 3)}...` : clean;
+};
+
 /** RFC 6749 §5.2 error body; RFC 7235 §3.1: every 401 names the scheme to use. */
 export function errorResponse(error: OAuthError): EndpointResponse {
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', pragma: 'no-cache', ...error.headers };
   if (error.status === 401 && !headers['www-authenticate']) headers['www-authenticate'] = basicChallenge;
-  return { status: error.status, headers, body: JSON.stringify({ error: error.code, error_description: error.description }) };
+  return { status: error.status, headers, body: JSON.stringify({ error: error.code, error_description: safeDescription(error.description) }) };
 }
 
 /**
