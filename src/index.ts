@@ -5,6 +5,7 @@ export type { IdProoConfig, IdProoConfigInput, SigningAlgorithm } from './config
 export { OAuthError, type OAuthErrorCode } from './errors/oauth-error.ts';
 export type { GrantHandler, TokenRequest, TokenResponse } from './grants/types.ts';
 export type { RequestHandler } from './http/handler.ts';
+export { answerClientError } from './http/client-error.ts';
 export * from './stores/index.ts';
 export type { Clock } from './util/clock.ts';
 export type { Logger } from './util/logger.ts';

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { dirname, resolve } from 'node:path';
 import { pino } from 'pino';
 import { loadConfigFile } from '../config/load.ts';
+import { answerClientError } from '../http/client-error.ts';
 import type { IdProoConfig } from '../config/schema.ts';
 import { resolveDataKey } from '../keys/data-protection.ts';
 import { createIdProo, type IdProo } from '../provider/create-idproo.ts';
@@ -39,6 +40,7 @@ export async function start(options: StartOptions, out: NodeJS.WritableStream = 
     res.end('{"error":"temporarily_unavailable","error_description":"the server is starting"}');
   };
   const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 30_000 }, (req, res) => handle(req, res));
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolveListen());

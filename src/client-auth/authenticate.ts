@@ -16,14 +16,15 @@ export const supportedAuthMethods = ['client_secret_basic', 'client_secret_post'
  */
 export function presentedCredentials(request: EndpointRequest, params: Parameters): PresentedCredentials | undefined {
   const basic = readBasicCredentials(request.headers.authorization);
-  const post = readPostCredentials(params);
-  if (basic && post) {
-    if (post.method === 'client_secret_post') {
+  if (basic) {
+    if (params.get('client_secret') !== undefined) {
       throw new OAuthError('invalid_request', 'the client used more than one authentication method (HTTP Basic and client_secret in the body)');
     }
-    if (post.clientId !== basic.clientId) throw new OAuthError('invalid_request', 'the client_id parameter does not match the HTTP Basic client id');
+    const clientId = params.get('client_id');
+    if (clientId !== undefined && clientId !== basic.clientId) throw new OAuthError('invalid_request', 'the client_id parameter does not match the HTTP Basic client id');
+    return basic;
   }
-  return basic ?? post;
+  return readPostCredentials(params);
 }
 
 /** RFC 6749 §5.2: failed client authentication is 401, with a Basic challenge (RFC 7235 §3.1). */

@@ -11,8 +11,10 @@ const revoked = { status: 200, headers: noStore } as const;
 
 /**
  * RFC 7009 token revocation. Reference tokens are deleted; a JWT access token's `jti` is remembered
- * until it would have expired, so introspection reports it inactive. A token that is unknown,
- * invalid or another client's is answered 200 all the same (§2.2), and left alone.
+ * until it would have expired, so introspection reports it inactive. A token that is unknown or
+ * invalid is answered 200 (§2.2). Another client's token is left alone and answered 200 too, as
+ * oidc-provider does, rather than refused as §2.1 suggests: a refusal would tell a client that a
+ * token it found is valid.
  */
 export function createRevocationEndpoint(services: Services): Endpoint {
   return async (request) => {

@@ -4,8 +4,9 @@ import { OAuthError } from '../errors/oauth-error.ts';
 /** Default cap on request bodies: generous for OAuth forms (a JWT assertion is a few KiB). */
 export const defaultMaxBodyBytes = 64 * 1024;
 
+// Connection: close makes Node drop the socket after the answer instead of reading the rest of the body.
 const tooLarge = (limit: number) =>
-  new OAuthError('invalid_request', `the request body exceeds ${limit} bytes`, { status: 413 });
+  new OAuthError('invalid_request', `the request body exceeds ${limit} bytes`, { status: 413, headers: { connection: 'close' } });
 
 /**
  * Reads the whole body, refusing more than `limit` bytes without buffering them. Declared lengths
@@ -37,10 +38,11 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on('end', () => {
       if (!failed) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     });
+    // A client that hangs up mid-upload is the client's failure, not the server's: no 500, no error log.
     req.on('error', (error) => {
       if (!failed) {
         failed = true;
-        reject(error);
+        reject(new OAuthError('invalid_request', 'the request body was not received completely', { detail: String(error) }));
       }
     });
   });

@@ -40,11 +40,20 @@ function endpointRequest(req: IncomingMessage, requestId: string, maxBodyBytes: 
       // RFC 6749 §3.2, RFC 7009 §2.1, RFC 7662 §2.1: parameters come form-encoded in the body.
       if (!contentTypeIsForm(req.headers['content-type'])) {
         req.resume();
-        throw new OAuthError('invalid_request', `the request body must be ${formType}`);
+        throw new OAuthError('invalid_request', `the request body must be ${formType}`, { headers: { connection: 'close' } });
       }
       return parseForm(await readBody(req, maxBodyBytes));
     },
   };
+}
+
+/** The path of the request target; RFC 9112 §3.2.2: the absolute form is accepted like the origin form. */
+function pathOf(target: string): string {
+  if (target.startsWith('/')) {
+    const query = target.indexOf('?');
+    return query === -1 ? target : target.slice(0, query);
+  }
+  return URL.canParse(target) ? new URL(target).pathname : target;
 }
 
 /** Transport only: finds the route, checks the method, runs the endpoint and writes what it returns. */
@@ -53,9 +62,7 @@ export function createRequestHandler(routes: readonly Route[], options: HandlerO
   const { logger, maxBodyBytes } = options;
 
   return (req, res, next) => {
-    const url = req.url ?? '/';
-    const query = url.indexOf('?');
-    const route = table.get(query === -1 ? url : url.slice(0, query));
+    const route = table.get(pathOf(req.url ?? '/'));
     const method = req.method ?? 'GET';
     if (!route) {
       if (next) return next();
@@ -71,7 +78,7 @@ export function createRequestHandler(routes: readonly Route[], options: HandlerO
     if (!allowed) {
       req.resume();
       const allow = route.methods.includes('GET') ? [...route.methods, 'HEAD'].join(', ') : route.methods.join(', ');
-      const error = new OAuthError('invalid_request', `this endpoint accepts ${route.methods.join(' and ')} only`, { status: 405, headers: { allow } });
+      const error = new OAuthError('invalid_request', `this endpoint accepts ${route.methods.join(' and ')} only`, { status: 405, headers: { allow, connection: 'close' } });
       return writeResponse(res, failureResponse(error, '-', logger));
     }
 

@@ -7,6 +7,12 @@ const basicChallenge = 'Basic realm="idproo", charset="UTF-8"';
 
 export function writeResponse(res: ServerResponse, response: EndpointResponse, headOnly = false): void {
   const body = response.body;
+  // RFC 9110 §8.6: no Content-Length on 1xx and 204 answers.
+  if (response.status === 204 || response.status < 200) {
+    res.writeHead(response.status, response.headers);
+    res.end();
+    return;
+  }
   const length = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length;
   res.writeHead(response.status, { ...response.headers, 'content-length': length });
   res.end(headOnly ? undefined : body);

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createIdProo, type IdProo, type IdProoOptions } from '../../src/index.ts';
+import { answerClientError, createIdProo, type IdProo, type IdProoOptions } from '../../src/index.ts';
 import type { IdProoConfigInput } from '../../src/config/schema.ts';
 
 export interface TestServer {
@@ -14,6 +14,7 @@ export interface TestServer {
 export async function startTestServer(options: Omit<IdProoOptions, 'issuer'> & { readonly config: IdProoConfigInput }): Promise<TestServer> {
   let handler: IdProo['handler'] | undefined;
   const server = createServer((req, res) => handler!(req, res));
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const issuer = `http://127.0.0.1:${port}`;
