@@ -9,15 +9,20 @@ const version = (): string => (JSON.parse(readFileSync(new URL('../../package.js
 /** Exit codes: 0 success, 1 invalid configuration or failed start, 2 wrong usage. */
 async function main(argv: readonly string[]): Promise<number | undefined> {
   const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+  if (command === undefined) {
+    process.stderr.write(helpText);
+    return 2;
+  }
+  if (command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(helpText);
-    return command === undefined ? 2 : 0;
+    return 0;
   }
   if (command === '--version' || command === '-v') {
     process.stdout.write(`${version()}\n`);
     return 0;
   }
-  if (command === 'config' && rest[0] === 'check' && rest.length === 2) {
+  if (command === 'config' && rest[0] === 'check') {
+    if (rest.length !== 2) throw new UsageError('config check needs exactly one FILE, e.g. idproo config check idproo.json');
     await loadConfigFile(rest[1]!);
     process.stdout.write(`${rest[1]}: valid\n`);
     return 0;
@@ -27,15 +32,21 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
       process.stdout.write(helpText);
       return 0;
     }
-    const server = await start(parseStartOptions(rest, process.env));
+    const options = parseStartOptions(rest, process.env);
+    // Handlers go in before start so that a signal during start-up also ends the process cleanly.
+    let server: Awaited<ReturnType<typeof start>> | undefined;
+    let stopping = false;
     let signals = 0;
     const stop = (signal: NodeJS.Signals) => {
       if (++signals > 1) process.exit(1);
+      stopping = true;
       process.stderr.write(`${signal} received: finishing in-flight requests\n`);
-      server.close().then(() => process.exit(0));
+      if (server) server.close().then(() => process.exit(0));
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
+    server = await start(options);
+    if (stopping) await server.close().then(() => process.exit(0));
     return undefined;
   }
   throw new UsageError(`unknown command "${argv.join(' ')}"`);

@@ -1,4 +1,7 @@
 import { parseArgs } from 'node:util';
+import { issuerSchema } from '../config/schema.ts';
+
+const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
 export interface StartOptions {
   readonly config: string;
@@ -37,15 +40,24 @@ export function parseStartOptions(args: readonly string[], env: Env): StartOptio
   }
   const portText = values.port ?? env.IDPROO_PORT ?? '5000';
   const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${portText}"`);
+  if (!/^\d+$/.test(portText) || port > 65535) {
+    throw new UsageError(`${values.port === undefined ? 'IDPROO_PORT' : '--port'} must be a number from 0 to 65535, not "${portText}"`);
+  }
+  const issuerText = values.issuer ?? env.IDPROO_ISSUER;
+  const issuer = issuerText === undefined ? undefined : issuerSchema.safeParse(issuerText);
+  if (issuer && !issuer.success) {
+    throw new UsageError(`${values.issuer === undefined ? 'IDPROO_ISSUER' : '--issuer'}: ${issuer.error.issues[0]!.message}`);
+  }
+  const logLevel = env.IDPROO_LOG_LEVEL ?? 'info';
+  if (!logLevels.includes(logLevel)) throw new UsageError(`IDPROO_LOG_LEVEL must be one of ${logLevels.join(', ')}, not "${logLevel}"`);
   return {
     config: values.config ?? env.IDPROO_CONFIG ?? 'idproo.json',
     port,
     host: values.host ?? env.IDPROO_HOST ?? '127.0.0.1',
-    issuer: values.issuer ?? env.IDPROO_ISSUER,
+    issuer: issuer?.data,
     db: values.db ?? env.IDPROO_DB ?? 'sqlite:./data/idproo.db',
     dataKey: env.IDPROO_DATA_KEY,
-    logLevel: env.IDPROO_LOG_LEVEL ?? 'info',
+    logLevel,
   };
 }
 

@@ -23,13 +23,14 @@ function banner(idproo: IdProo, config: IdProoConfig): string {
 /** `idproo start`: one process, one provider, graceful on SIGTERM/SIGINT. Resolves once listening. */
 export async function start(options: StartOptions, out: NodeJS.WritableStream = process.stdout): Promise<{ close(): Promise<void>; port: number }> {
   const logger = pino({ level: options.logLevel, base: { service: 'idproo' } });
-  const config = await loadConfigFile(options.config);
-  const stores = openStores(options.db);
+  const config = await loadConfigFile(options.config, '; pass an existing file with --config or IDPROO_CONFIG');
   const sqlitePath = options.db.startsWith('sqlite:') ? options.db.slice('sqlite:'.length) : undefined;
+  // The data key is checked before the database is opened, so a wrong key leaves no file behind.
   const dataKey = await resolveDataKey({
     envValue: options.dataKey,
     keyFile: sqlitePath && sqlitePath !== ':memory:' ? resolve(dirname(sqlitePath), 'data-protection.key') : undefined,
   });
+  const stores = openStores(options.db);
   if (dataKey.origin === 'generated-key-file' || dataKey.origin === 'key-file') {
     logger.warn({ file: dataKey.file }, 'signing keys are encrypted with a key file beside the database; production must set IDPROO_DATA_KEY (and keep it out of backups of the database)');
   }
@@ -41,10 +42,15 @@ export async function start(options: StartOptions, out: NodeJS.WritableStream = 
   };
   const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 30_000 }, (req, res) => handle(req, res));
   server.on('clientError', answerClientError);
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolveListen());
-  });
+  try {
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => resolveListen());
+    });
+  } catch (error) {
+    await stores.close();
+    throw error;
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
 

@@ -40,19 +40,19 @@ function problemsOf(error: z.ZodError): ConfigProblem[] {
 
 /** Validates an already-parsed configuration object; throws ConfigError naming every problem. */
 export function parseConfig(input: unknown, source = 'configuration'): IdProoConfig {
-  const result = configSchema.safeParse(input ?? {});
+  const result = configSchema.safeParse(input ?? {}, { reportInput: true });
   if (!result.success) throw new ConfigError(source, problemsOf(result.error));
   return result.data;
 }
 
 /** Reads and validates a JSON configuration file. */
-export async function loadConfigFile(file: string): Promise<IdProoConfig> {
+export async function loadConfigFile(file: string, missingHint = ''): Promise<IdProoConfig> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError(file, [{ path: '', message: code === 'ENOENT' ? 'file not found; pass an existing file with --config' : `cannot be read (${code ?? String(error)})` }]);
+    throw new ConfigError(file, [{ path: '', message: code === 'ENOENT' ? `file not found${missingHint}` : `cannot be read (${code ?? String(error)})` }]);
   }
   let json: unknown;
   try {

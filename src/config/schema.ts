@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { parseDuration } from './duration.ts';
+import { isPasswordHash } from './passwords.ts';
+import { parsePrehashed } from './secrets.ts';
 
 /**
  * The one configuration schema: it validates, applies defaults and yields the types. Field names are
@@ -64,7 +66,10 @@ const absoluteUri = (what: string) =>
     { error: `must be an absolute URI without a fragment (${what}), e.g. "https://app.example.com/callback"` },
   );
 
-const secretString = nonEmpty('a secret such as "a-long-random-string", or a hash written as "sha256:<base64>"');
+const secretString = nonEmpty('a secret such as "a-long-random-string", or a hash written as "sha256:<base64>"').refine(
+  (value) => !/^sha(256|512):/.test(value) || parsePrehashed(value) !== undefined,
+  { error: 'a value starting with sha256: or sha512: must be the base64 (not hex) of a 32- or 64-byte digest, e.g. "sha256:" + base64(SHA-256(secret))' },
+);
 
 /** A secret written plain (hashed at load) or already hashed as `sha256:<base64>` / `sha512:<base64>`. */
 const secret = z.union(
@@ -72,10 +77,7 @@ const secret = z.union(
     secretString,
     z.strictObject({
       value: secretString,
-      expiration: z
-        .string({ error: 'must be an ISO 8601 date such as "2027-01-31T00:00:00Z"' })
-        .refine((value) => !Number.isNaN(Date.parse(value)), { error: 'must be an ISO 8601 date such as "2027-01-31T00:00:00Z"' })
-        .optional(),
+      expiration: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date and time with a zone, such as "2027-01-31T00:00:00Z"' }).optional(),
       description: z.string().optional(),
     }),
   ],
@@ -169,7 +171,10 @@ const claimValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.strin
 export const userSchema = z.strictObject({
   subjectId: nonEmpty('a stable, unique subject identifier such as "1" or a UUID'),
   username: nonEmpty('the sign-in name'),
-  password: nonEmpty('a password, or an argon2id hash in PHC format "$argon2id$..."'),
+  password: nonEmpty('a password, or an argon2id hash in PHC format "$argon2id$..."').refine(
+    (value) => !/^\$(argon2(i|d|id)?|2[abxy]?|scrypt|pbkdf2[-\w]*)\$/.test(value) || isPasswordHash(value),
+    { error: 'looks like a password hash but is not argon2id in PHC format ("$argon2id$v=19$m=...,t=...,p=...$salt$hash"); write the plain password or an argon2id hash' },
+  ),
   enabled: z.boolean({ error: 'must be true or false' }).default(true),
   claims: z.record(z.string(), claimValue, { error: 'must be an object of claim type to value, e.g. { "email": "alice@example.com" }' }).default({}),
 });
@@ -208,31 +213,33 @@ export const keyManagementSchema = z
     }
   });
 
+/** OIDC Discovery §3: an http(s) URL without query or fragment; trailing slashes are dropped. */
+export const issuerSchema = z
+  .string({ error: 'must be a string' })
+  .refine(
+    (value) => {
+      try {
+        const url = new URL(value);
+        return (url.protocol === 'https:' || url.protocol === 'http:') && !url.search && !url.hash && !value.includes('?') && !value.includes('#');
+      } catch {
+        return false;
+      }
+    },
+    { error: 'must be an http(s) URL without query or fragment, e.g. "https://login.example.com" (OIDC Discovery §3)' },
+  )
+  .transform((value) => value.replace(/\/+$/, ''));
+
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional(),
-    issuer: z
-      .string({ error: 'must be a string' })
-      .refine(
-        (value) => {
-          try {
-            const url = new URL(value);
-            return (url.protocol === 'https:' || url.protocol === 'http:') && !url.search && !url.hash && !value.includes('?') && !value.includes('#');
-          } catch {
-            return false;
-          }
-        },
-        { error: 'must be an http(s) URL without query or fragment, e.g. "https://login.example.com" (OIDC Discovery §3)' },
-      )
-      .transform((value) => value.replace(/\/+$/, ''))
-      .optional(),
+    issuer: issuerSchema.optional(),
     clients: z.array(clientSchema, { error: 'must be an array of clients' }).default([]),
     apiScopes: z.array(apiScopeSchema, { error: 'must be an array of API scopes' }).default([]),
     apiResources: z.array(apiResourceSchema, { error: 'must be an array of API resources' }).default([]),
     identityResources: z.array(identityResourceSchema, { error: 'must be an array of identity resources' }).default([]),
     users: z.array(userSchema, { error: 'must be an array of users' }).default([]),
     keyManagement: keyManagementSchema,
-  })
+  }, { error: 'must be a JSON object such as { "clients": [...] }' })
   .superRefine((config, ctx) => {
     const unique = (items: readonly { readonly [k: string]: unknown }[], key: string, where: string) => {
       const seen = new Map<unknown, number>();

@@ -9,7 +9,7 @@ export const hashSecretValue = (type: StoredSecret['type'], value: string): stri
   createHash(type).update(value, 'utf8').digest('base64');
 
 /** `sha256:<base64>` / `sha512:<base64>` of the right length is a hash written by the operator. */
-function parsePrehashed(value: string): Pick<StoredSecret, 'type' | 'hash'> | undefined {
+export function parsePrehashed(value: string): Pick<StoredSecret, 'type' | 'hash'> | undefined {
   const match = prehashed.exec(value);
   if (!match) return undefined;
   const type = match[1] as StoredSecret['type'];

@@ -121,6 +121,12 @@ export class KeyManager {
       if (key) loaded.push(key);
     }
 
+    // Keys exist but none opens: the data key is wrong. Making new keys would silently invalidate every
+    // token issued so far (and, with many nodes, split the key set), so refuse instead.
+    if (live.length > 0 && loaded.length === 0) {
+      throw new Error('no stored signing key can be decrypted: IDPROO_DATA_KEY is not the key they were stored with');
+    }
+
     for (const alg of this.#options.signingAlgorithms) {
       const newest = loaded.filter((k) => k.alg === alg).sort((a, b) => b.createdAt - a.createdAt)[0];
       // A successor is created `propagationTime` before the newest key stops signing.

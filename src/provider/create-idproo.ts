@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { parseConfig } from '../config/load.ts';
-import type { IdProoConfig, IdProoConfigInput } from '../config/schema.ts';
+import { issuerSchema, type IdProoConfig, type IdProoConfigInput } from '../config/schema.ts';
 import { toConfigurationData } from '../config/to-store.ts';
 import { discoveryDocument } from '../endpoints/discovery.ts';
 import { grantHandlers } from '../grants/index.ts';
@@ -56,8 +56,11 @@ export interface IdProo {
 /** Builds a provider: validates the configuration, syncs it into the stores, loads keys and wires the routes. */
 export async function createIdProo(options: IdProoOptions): Promise<IdProo> {
   const config = parseConfig(options.config);
-  const issuer = (options.issuer ?? config.issuer)?.replace(/\/+$/, '');
-  if (!issuer) throw new TypeError('an issuer is required: set "issuer" in the configuration or pass the issuer option');
+  const issuerInput = options.issuer ?? config.issuer;
+  if (!issuerInput) throw new TypeError('an issuer is required: set "issuer" in the configuration or pass the issuer option');
+  const parsedIssuer = issuerSchema.safeParse(issuerInput);
+  if (!parsedIssuer.success) throw new TypeError(`issuer ${parsedIssuer.error.issues[0]!.message}`);
+  const issuer = parsedIssuer.data;
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const stores = options.stores ?? createMemoryStores();

@@ -143,15 +143,15 @@ describe('signing keys at rest', () => {
     assert.throws(() => new DataProtector(randomBytes(32)).unprotect(blob, 'kid-1'));
   });
 
-  it('keys that the data key cannot open are reported and replaced, never used', async () => {
+  it('a data key that opens none of the stored keys stops the server instead of replacing them', async () => {
     const clock = new TestClock();
     const { keys: store } = createMemoryStores();
-    const old = await manager(store, clock, {}, { key: Buffer.alloc(32, 1) }).signingKey();
+    await manager(store, clock, {}, { key: Buffer.alloc(32, 1) }).signingKey();
     const errors: object[] = [];
     const logger: Logger = { debug() {}, info() {}, warn() {}, error: (obj) => errors.push(obj) };
-    const fresh = await manager(store, clock, {}, { key: Buffer.alloc(32, 2), logger }).signingKey();
-    assert.notEqual(fresh.kid, old.kid);
-    assert.equal(errors.length, 1);
+    await assert.rejects(manager(store, clock, {}, { key: Buffer.alloc(32, 2), logger }).signingKey(), /IDPROO_DATA_KEY/);
+    assert.equal(errors.length, 1, 'the unreadable key is named in the log');
+    assert.equal((await store.listKeys()).length, 1, 'no key was added');
   });
 });
 

@@ -1,0 +1,404 @@
+/**
+ * Generates the field reference in docs/configuration.md from the configuration schema
+ * (src/config/schema.ts): the fields and their defaults come from the zod schema itself (each field parsed
+ * with the value left out, so a default is what the server really applies), the types from
+ * `z.toJSONSchema(configSchema, { io: 'input' })`, the meanings from the table below. A schema field without a meaning here, or a meaning for a field the schema no
+ * longer has, is an error: the reference cannot drift from the schema silently.
+ *
+ *   node scripts/config-reference.ts           rewrite the generated part of docs/configuration.md
+ *   node scripts/config-reference.ts --check   exit 1 if docs/configuration.md is out of date
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { configSchema, knownGrantTypes, signingAlgorithms, standardIdentityResources } from '../src/config/schema.ts';
+
+export const docFile = fileURLToPath(new URL('../docs/configuration.md', import.meta.url));
+export const beginMarker = '<!-- BEGIN GENERATED: npm run docs:config -->';
+export const endMarker = '<!-- END GENERATED: npm run docs:config -->';
+
+type JsonSchema = {
+  type?: string | string[];
+  enum?: unknown[];
+  anyOf?: JsonSchema[];
+  items?: JsonSchema;
+  properties?: Record<string, JsonSchema>;
+  minLength?: number;
+  minItems?: number;
+  minimum?: number;
+  exclusiveMinimum?: number;
+  maximum?: number;
+  pattern?: string;
+};
+
+interface Field {
+  /** What the field means and when to set it (Markdown, one paragraph). */
+  readonly meaning: string;
+  /** Replaces the type derived from the JSON Schema where that would be unhelpful. */
+  readonly type?: string;
+  /** Replaces the default read from the schema (for defaults that depend on more than the field). */
+  readonly default?: string;
+}
+
+interface Section {
+  readonly title: string;
+  readonly intro: string;
+  /** Where the object sits, from the root: a field name, or `[]` for the items of an array. */
+  readonly at: readonly string[];
+  readonly fields: Readonly<Record<string, Field>>;
+}
+
+const link = (text: string, anchor: string) => `[${text}](#${anchor})`;
+const durationType = link('duration', 'durations');
+const secretsType = `array of ${link('secrets', 'secrets')}`;
+
+const sections: readonly Section[] = [
+  {
+    title: 'Top level',
+    intro: 'The file is one JSON object. Every member is optional: `{}` is a valid configuration (a server with no clients).',
+    at: [],
+    fields: {
+      $schema: { meaning: 'Ignored by the server. Lets an editor find a JSON Schema for completion.' },
+      issuer: {
+        meaning:
+          'The issuer identifier (OIDC Discovery §3): the `iss` of every token and the base of every endpoint URL in discovery. Must be an `http:` or `https:` URL without query or fragment; a trailing slash is removed. `--issuer` / `IDPROO_ISSUER` override it; without any of them, `idproo start` uses `http://localhost:PORT`. Use `https:` in production.',
+        type: 'string (http(s) URL)',
+        default: 'from `--issuer`, else `http://localhost:PORT`',
+      },
+      clients: { meaning: `The applications that may ask for tokens. See ${link('clients[]', 'clients')}.`, type: `array of ${link('clients', 'clients')}` },
+      apiScopes: { meaning: `The scopes that grant access to APIs. See ${link('apiScopes[]', 'apiscopes')}.`, type: `array of ${link('API scopes', 'apiscopes')}` },
+      apiResources: {
+        meaning: `The APIs (token audiences) and which scopes they accept. See ${link('apiResources[]', 'apiresources')}.`,
+        type: `array of ${link('API resources', 'apiresources')}`,
+      },
+      identityResources: {
+        meaning: `The OpenID Connect scopes about the user (\`openid\`, \`profile\`, …). See ${link('identityResources[]', 'identityresources')}.`,
+        type: `array of ${link('identity resources', 'identityresources')}`,
+      },
+      users: { meaning: `Test users that can sign in interactively. See ${link('users[]', 'users')}.`, type: `array of ${link('users', 'users')}` },
+      keyManagement: {
+        meaning: `Signing algorithms and automatic key rotation. See ${link('keyManagement', 'keymanagement')}.`,
+        type: 'object',
+        default: `every field at its ${link('default', 'keymanagement')}`,
+      },
+    },
+  },
+  {
+    title: 'clients[]',
+    intro: 'A client is an application that asks IdProo for tokens. `clientId` and `allowedGrantTypes` are required; a client needs a secret unless `requireClientSecret` is `false`.',
+    at: ['clients', '[]'],
+    fields: {
+      clientId: { meaning: 'The client identifier, unique across clients; the `client_id` the application sends.' },
+      clientName: { meaning: 'A display name, for logs and (later) consent screens.' },
+      enabled: { meaning: 'A disabled client cannot authenticate or get tokens; use it to switch a client off without deleting it.' },
+      clientSecrets: {
+        meaning:
+          'The secrets the client may authenticate with (HTTP Basic `client_secret_basic` or form `client_secret_post`). Several are allowed at once so that a secret can be rotated: add the new one, deploy the client, then remove the old one or give it an `expiration`.',
+        type: secretsType,
+      },
+      requireClientSecret: {
+        meaning:
+          'Whether the client must authenticate with a secret (a confidential client). Set it to `false` for a public client (a single-page or native app that cannot keep a secret); a public client cannot use `client_credentials`.',
+      },
+      allowedGrantTypes: {
+        meaning: `The grant types the client may use at the token endpoint; at least one. See ${link('grant types', 'grant-types')}.`,
+        type: `non-empty array of ${link('grant types', 'grant-types')}`,
+      },
+      redirectUris: {
+        meaning:
+          'The exact URIs the authorization endpoint may send the user back to, for `authorization_code`. Absolute URIs without a fragment (`#`), compared exactly.',
+        type: 'array of absolute URIs',
+      },
+      postLogoutRedirectUris: { meaning: 'The exact URIs the end-session endpoint may send the user to after sign-out. Absolute URIs without a fragment.', type: 'array of absolute URIs' },
+      allowedScopes: {
+        meaning:
+          'The scopes the client may request. Each must be defined in `apiScopes` or `identityResources`; `offline_access` (refresh tokens) needs no definition. With `client_credentials` and no `scope` parameter, the client gets all its allowed API scopes.',
+        type: 'array of scope names',
+      },
+      requirePkce: { meaning: 'Whether `authorization_code` requests must use PKCE (RFC 7636) with `S256`. Keep it `true`; OAuth 2.1 requires PKCE.' },
+      requireConsent: { meaning: 'Whether the user is asked to approve the requested scopes before the client gets them.' },
+      allowOfflineAccess: { meaning: 'Whether the client may request `offline_access` and get refresh tokens.' },
+      accessTokenType: {
+        meaning:
+          '`"jwt"`: a signed JWT (RFC 9068) that APIs validate with the published keys. `"reference"`: an opaque handle that APIs check at the introspection endpoint (RFC 7662), which can be revoked at once.',
+      },
+      accessTokenLifetime: {
+        meaning: 'Lifetime of access tokens in seconds (a whole number from 1 to 31536000; duration strings are not accepted here). Signing keys are kept published at least this long after they stop signing.',
+      },
+    },
+  },
+  {
+    title: 'Secrets',
+    intro:
+      'A secret is written either as a string, or as an object when it needs an expiration or a note. The string is the secret itself, or its digest written as `sha256:<base64>` / `sha512:<base64>` (see the formats below). Only digests are stored.',
+    at: ['clients', '[]', 'clientSecrets', '[]'],
+    fields: {
+      value: { meaning: 'The secret, plain or as `sha256:<base64>` / `sha512:<base64>`.' },
+      expiration: {
+        meaning: 'An ISO 8601 date-time, e.g. `"2027-01-31T00:00:00Z"`. From then on the secret no longer authenticates; write a zone (`Z` or `+02:00`) to avoid surprises.',
+        type: 'string (ISO 8601 date)',
+      },
+      description: { meaning: 'A note for operators, e.g. where the secret is deployed. Not used by the server.' },
+    },
+  },
+  {
+    title: 'apiScopes[]',
+    intro: 'An API scope is a permission a client can request for an API, e.g. `invoices.read`. An API resource lists the scopes it accepts.',
+    at: ['apiScopes', '[]'],
+    fields: {
+      name: {
+        meaning:
+          'The scope name, unique among API scopes and different from every identity resource. Visible ASCII without spaces, `"` or `\\` (RFC 6749 §3.3).',
+        type: 'scope name',
+      },
+      displayName: { meaning: 'A human-readable name, for consent screens.' },
+      description: { meaning: 'A longer explanation, for consent screens.' },
+      enabled: { meaning: 'A disabled scope is treated as unknown: requesting it fails with `invalid_scope`.' },
+      userClaims: { meaning: 'User claims to include in access tokens that carry this scope (for user-based grants).', type: 'array of claim types' },
+    },
+  },
+  {
+    title: 'apiResources[]',
+    intro:
+      'An API resource is an API that receives access tokens. A token carrying one of its scopes gets its `name` in the `aud` claim; a token whose scopes belong to no API resource gets the audience `{issuer}/resources`.',
+    at: ['apiResources', '[]'],
+    fields: {
+      name: {
+        meaning:
+          'The API identifier, unique among API resources: the `aud` of its tokens and the value of the RFC 8707 `resource` parameter. Use an absolute URI (`https://api.example.com` or `urn:example:invoices`) so that clients can target it with `resource`.',
+      },
+      displayName: { meaning: 'A human-readable name.' },
+      description: { meaning: 'A longer explanation.' },
+      enabled: { meaning: 'A disabled API resource is left out of audiences and cannot use the introspection endpoint.' },
+      scopes: { meaning: 'The API scopes this API accepts; each must be defined in `apiScopes`.', type: 'array of scope names' },
+      apiSecrets: {
+        meaning: 'Secrets with which the API authenticates to the introspection endpoint (with its `name` as the user name) to check reference tokens.',
+        type: secretsType,
+      },
+      userClaims: { meaning: 'User claims to include in access tokens for this API (for user-based grants).', type: 'array of claim types' },
+      allowedAccessTokenSigningAlgorithms: {
+        meaning:
+          'The algorithms this API accepts for JWT access tokens; empty means any. Each must be in `keyManagement.signingAlgorithms`. A token for several APIs is signed with the first configured algorithm all of them accept; if there is none the request fails with `invalid_target`.',
+        type: `array of ${link('algorithms', 'signing-algorithms')}`,
+      },
+    },
+  },
+  {
+    title: 'identityResources[]',
+    intro: `An identity resource is an OpenID Connect scope that releases claims about the user. Write a ${link('standard name', 'standard-identity-resources')} as a string (\`"openid"\`), or define your own as an object with these fields:`,
+    at: ['identityResources', '[]'],
+    fields: {
+      name: { meaning: 'The scope name, unique among identity resources and different from every API scope.', type: 'scope name' },
+      displayName: { meaning: 'A human-readable name, for consent screens.' },
+      description: { meaning: 'A longer explanation, for consent screens.' },
+      enabled: { meaning: 'A disabled identity resource is treated as unknown.' },
+      userClaims: { meaning: 'The user claims this scope releases, e.g. `["tenant", "department"]`.', type: 'array of claim types' },
+    },
+  },
+  {
+    title: 'users[]',
+    intro: 'Users for interactive sign-in, for development and tests (Duende\'s "test users"). Plain passwords are hashed with argon2id when the server starts.',
+    at: ['users', '[]'],
+    fields: {
+      subjectId: { meaning: 'The stable, unique user identifier: the `sub` claim. Never reuse one.' },
+      username: { meaning: 'The sign-in name, unique among users.' },
+      password: {
+        meaning:
+          'The password, or its argon2id hash in PHC format (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`, as written by IdProo or the `argon2` tools), which is kept as is. Anything else is taken as a plain password and hashed.',
+      },
+      enabled: { meaning: 'A disabled user cannot sign in.' },
+      claims: {
+        meaning: 'Claims about the user, e.g. `{ "name": "Alice Smith", "email": "alice@example.com" }`. Values are strings, numbers, booleans, arrays of strings or objects (e.g. `address`).',
+        type: 'object',
+      },
+    },
+  },
+  {
+    title: 'keyManagement',
+    intro:
+      'Signing keys are created, rotated and retired automatically (as in Duende\'s automatic key management) and stored encrypted in the database. With R = `rotationInterval` and P = `propagationTime`, a key is published P before it starts signing, signs for R − P, and stays published for `retentionDuration` (at least the longest `accessTokenLifetime`) after it stops signing.',
+    at: ['keyManagement'],
+    fields: {
+      signingAlgorithms: {
+        meaning: `The algorithms to keep a signing key for; at least one, none twice. The first is the default for tokens. Each may be written as a name or as \`{ "name": "ES256" }\` (Duende's form). See ${link('signing algorithms', 'signing-algorithms')}.`,
+        type: `non-empty array of ${link('algorithms', 'signing-algorithms')}`,
+      },
+      rotationInterval: { meaning: 'How long a key is used: a new key takes over after this.', type: durationType },
+      propagationTime: {
+        meaning: 'How long a new key is published before it signs, so that APIs caching the key set learn it first. Must be shorter than `rotationInterval`.',
+        type: durationType,
+      },
+      retentionDuration: { meaning: 'How long a retired key stays published, so that tokens it signed still validate.', type: durationType },
+      keyCacheDuration: { meaning: 'How often each server re-reads the key set from the database, which bounds how late a server sees keys created by another.', type: durationType },
+    },
+  },
+];
+
+const escapeCell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+
+const scopePattern = '^[\\x21\\x23-\\x5b\\x5d-\\x7e]+$';
+
+/** A short, readable type from a JSON Schema. */
+function typeOf(schema: JsonSchema | undefined): string {
+  if (!schema) return 'any';
+  if (schema.enum) return schema.enum.map((value) => `\`${JSON.stringify(value)}\``).join(' or ');
+  if (schema.anyOf) return schema.anyOf.map(typeOf).join(' or ');
+  if (Array.isArray(schema.type)) return schema.type.join(' or ');
+  switch (schema.type) {
+    case 'array':
+      return `${schema.minItems ? 'non-empty ' : ''}array of ${typeOf(schema.items)}`;
+    case 'string':
+      if (schema.pattern === scopePattern) return 'scope name';
+      return schema.minLength ? 'non-empty string' : 'string';
+    case 'integer':
+    case 'number': {
+      const low = schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum + 1 : schema.minimum;
+      const range = low !== undefined && schema.maximum !== undefined ? ` (${low} to ${schema.maximum})` : '';
+      return `${schema.type}${range}`;
+    }
+    case 'object':
+      return 'object';
+    default:
+      return schema.type ?? 'any';
+  }
+}
+
+function durationText(seconds: number): string {
+  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60]] as const) {
+    if (seconds % size === 0) return `${seconds / size}${unit}`;
+  }
+  return `${seconds}s`;
+}
+
+/** The zod schema's internals this script reads: enough to walk to an object and list its fields. */
+type ZodNode = {
+  _zod: { def: { type: string; innerType?: ZodNode; in?: ZodNode; element?: ZodNode; options?: ZodNode[]; shape?: Record<string, ZodNode> } };
+  safeParse(value: unknown): { success: boolean; data?: unknown };
+};
+
+/** The object schema inside wrappers (default, optional, pipe/transform), unions (its object member) and arrays (its items). */
+function objectIn(node: ZodNode | undefined, through: 'array' | 'value'): ZodNode | undefined {
+  if (!node) return undefined;
+  const def = node._zod.def;
+  switch (def.type) {
+    case 'object':
+      return through === 'value' ? node : undefined;
+    case 'default':
+    case 'prefault':
+    case 'optional':
+    case 'nullable':
+    case 'readonly':
+      return objectIn(def.innerType, through);
+    case 'pipe':
+      return objectIn(def.in, through);
+    case 'union':
+      return def.options!.map((option) => objectIn(option, through)).find((found) => found !== undefined);
+    case 'array':
+      return through === 'array' ? objectIn(def.element, 'value') : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Walks `at` in both the zod schema and its JSON Schema, ending at an object. */
+function locate(section: Section, root: JsonSchema): { zod: ZodNode; json: JsonSchema } {
+  let zod: ZodNode | undefined = objectIn(configSchema as unknown as ZodNode, 'value');
+  let json: JsonSchema | undefined = root;
+  for (const [i, step] of section.at.entries()) {
+    if (step === '[]') continue;
+    const isArray = section.at[i + 1] === '[]';
+    zod = objectIn(zod?._zod.def.shape?.[step], isArray ? 'array' : 'value');
+    json = json?.properties?.[step];
+    if (isArray) json = json?.items;
+    json = json?.anyOf?.find((option) => option.type === 'object') ?? json;
+  }
+  if (!zod?._zod.def.shape || !json?.properties) throw new Error(`${section.title}: no object at ${section.at.join('.')}; update scripts/config-reference.ts`);
+  return { zod, json };
+}
+
+/** What the schema yields for a field left out: its default, undefined if optional, or 'required'. */
+function defaultOf(field: ZodNode): { value: unknown } | 'required' {
+  const result = field.safeParse(undefined);
+  return result.success ? { value: result.data } : 'required';
+}
+
+function renderDefault(field: Field, value: unknown): string {
+  if (value === undefined) return '—';
+  const json = `\`${JSON.stringify(value)}\``;
+  return field.type === durationType && typeof value === 'number' ? `${json} (${durationText(value)})` : json;
+}
+
+function renderSection(section: Section, root: JsonSchema): string {
+  const { zod, json } = locate(section, root);
+  const shape = zod._zod.def.shape!;
+  const names = Object.keys(shape);
+  const undocumented = names.filter((name) => !(name in section.fields));
+  if (undocumented.length > 0) throw new Error(`${section.title}: describe ${undocumented.join(', ')} in scripts/config-reference.ts`);
+  const stale = Object.keys(section.fields).filter((name) => !names.includes(name));
+  if (stale.length > 0) throw new Error(`${section.title}: ${stale.join(', ')} is no longer in the schema; remove it from scripts/config-reference.ts`);
+
+  const rows = names.map((name) => {
+    const field = section.fields[name]!;
+    const type = field.type ?? typeOf(json.properties![name]);
+    const fallback = defaultOf(shape[name]!);
+    const text = fallback === 'required' ? '**required**' : (field.default ?? renderDefault(field, fallback.value));
+    return `| \`${name}\` | ${escapeCell(type)} | ${escapeCell(text)} | ${escapeCell(field.meaning)} |`;
+  });
+  return [`### ${section.title}`, '', section.intro, '', '| Field | Type | Default | Meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+/** The generated part of docs/configuration.md, without the markers. */
+export function renderReference(): string {
+  const root = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  const parts = sections.map((section) => renderSection(section, root));
+  parts.push(
+    [
+      '### Grant types',
+      '',
+      'The values `allowedGrantTypes` accepts. The token endpoint serves a grant type once IdProo has a handler for it, and answers `unsupported_grant_type` otherwise.',
+      '',
+      ...knownGrantTypes.map((grant) => `- \`${grant}\``),
+    ].join('\n'),
+    [
+      '### Signing algorithms',
+      '',
+      'The values `keyManagement.signingAlgorithms` and `apiResources[].allowedAccessTokenSigningAlgorithms` accept:',
+      '',
+      ...signingAlgorithms.map((alg) => `- \`${alg}\``),
+    ].join('\n'),
+    [
+      '### Standard identity resources',
+      '',
+      'The names `identityResources` accepts as strings, and the claims each releases (OpenID Connect Core §5.4):',
+      '',
+      '| Name | Claims |',
+      '| --- | --- |',
+      ...Object.entries(standardIdentityResources).map(([name, claims]) => `| \`${name}\` | ${claims.map((c) => `\`${c}\``).join(', ')} |`),
+    ].join('\n'),
+  );
+  return `${parts.join('\n\n')}\n`;
+}
+
+/** The document with its generated part replaced. */
+export function withReference(document: string): string {
+  const begin = document.indexOf(beginMarker);
+  const end = document.indexOf(endMarker);
+  if (begin < 0 || end < begin) throw new Error(`${docFile} must contain the lines ${beginMarker} and ${endMarker}`);
+  return `${document.slice(0, begin + beginMarker.length)}\n\n${renderReference()}\n${document.slice(end)}`;
+}
+
+if (import.meta.main) {
+  const current = readFileSync(docFile, 'utf8');
+  const next = withReference(current);
+  if (process.argv.includes('--check')) {
+    if (next !== current) {
+      process.stderr.write(`${docFile} is out of date; run: npm run docs:config\n`);
+      process.exitCode = 1;
+    }
+  } else if (next !== current) {
+    writeFileSync(docFile, next);
+    process.stdout.write(`updated ${docFile}\n`);
+  } else {
+    process.stdout.write(`${docFile} is up to date\n`);
+  }
+}
