@@ -1,4 +1,4 @@
-import { jwtVerify } from 'jose';
+import { jwtVerify } from 'jose/jwt/verify';
 import type { Services } from '../provider/services.ts';
 import { epochSeconds } from '../util/clock.ts';
 import { handleKey } from '../util/crypto.ts';

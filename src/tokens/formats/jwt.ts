@@ -1,4 +1,4 @@
-import { SignJWT } from 'jose';
+import { SignJWT } from 'jose/jwt/sign';
 import type { KeyManager } from '../../keys/key-manager.ts';
 import type { SigningAlgorithm } from '../../config/schema.ts';
 import { accessTokenJwtType, type AccessTokenClaims } from '../access-token-claims.ts';
