@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=1
 import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfigFile } from '../config/load.ts';
 import { helpText, parseStartOptions, UsageError } from './options.ts';
