@@ -16,7 +16,8 @@ export interface DiscoveryInput {
  */
 export function discoveryDocument(input: DiscoveryInput): Record<string, unknown> {
   const authMethods = [...supportedAuthMethods];
-  const scopes = [...input.resources.identityScopes, ...input.resources.apiScopes.keys()];
+  // Identity scopes need a user, and no flow with a user exists yet: only API scopes can be granted.
+  const scopes = [...input.resources.apiScopes.keys()];
   return {
     issuer: input.issuer,
     jwks_uri: input.issuer + paths.jwks,

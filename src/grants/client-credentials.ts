@@ -1,3 +1,4 @@
+import { OAuthError } from '../errors/oauth-error.ts';
 import type { Services } from '../provider/services.ts';
 import { issueAccessToken } from '../tokens/access-token.ts';
 import { validateApiScopes } from '../validation/requested-scopes.ts';
@@ -13,6 +14,8 @@ export const clientCredentialsGrant: GrantHandler = {
   grantType: 'client_credentials',
 
   async handle({ client, params }: TokenRequest, services: Services): Promise<TokenResponse> {
+    // §4.4: only confidential clients; a public one (from a custom store) authenticated by client_id alone may not.
+    if (!client.requireClientSecret) throw new OAuthError('unauthorized_client', 'the client credentials grant needs a confidential client');
     const index = await services.resources.get();
     const scopes = validateApiScopes(params.get('scope'), client, index);
     const audience = resolveAudience(scopes, params.getAll('resource'), index, services.keys.algorithms);

@@ -27,6 +27,9 @@ describe('client credentials grant (RFC 6749 §4.4) with openid-client', () => {
     assert.equal(metadata.revocation_endpoint, `${server.issuer}/connect/revocation`);
     assert.deepEqual(metadata.grant_types_supported, ['client_credentials']);
     assert.equal(metadata.authorization_endpoint, undefined, 'no authorization endpoint is advertised before it exists');
+    assert.deepEqual(metadata.response_types_supported, []);
+    assert.deepEqual(metadata.scopes_supported, ['invoices.read', 'invoices.write', 'orders'], 'only scopes a client can be granted today');
+    assert.deepEqual(metadata.token_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post']);
   });
 
   it('RFC 8414 metadata is served at its own well-known path with the same content', async () => {
@@ -141,5 +144,23 @@ describe('client credentials grant (RFC 6749 §4.4) with openid-client', () => {
       assert.ok(key.kid);
     }
     assert.equal(new Set(keys.map((k) => k.kid)).size, keys.length, 'kids are unique (OIDC Core §10.1)');
+  });
+});
+
+describe('client credentials with a store that holds a public client', () => {
+  it('a public client authenticated by client_id alone gets unauthorized_client, not a token', async () => {
+    const { createMemoryStores } = await import('../../src/stores/index.ts');
+    const { postForm } = await import('../support/server.ts');
+    const stores = createMemoryStores();
+    const server = await startTestServer({ config: testConfig(), stores });
+    try {
+      const [first] = await stores.clients.listClients();
+      await stores.clients.replaceClients([{ ...first!, clientId: 'public-service', requireClientSecret: false, clientSecrets: [] }]);
+      const answer = await postForm(`${server.issuer}/connect/token`, { grant_type: 'client_credentials', client_id: 'public-service' });
+      assert.equal(answer.status, 400);
+      assert.equal(answer.json!.error, 'unauthorized_client');
+    } finally {
+      await server.close();
+    }
   });
 });
