@@ -1,34 +1,35 @@
 /**
  * Generates the field reference in docs/configuration.md from the configuration schema
- * (src/config/schema.ts): the fields and their defaults come from the zod schema itself (each field parsed
- * with the value left out, so a default is what the server really applies), the types from
- * `z.toJSONSchema(configSchema, { io: 'input' })`, the meanings from the table below. A schema field without a meaning here, or a meaning for a field the schema no
- * longer has, is an error: the reference cannot drift from the schema silently.
+ * (src/config/schema.ts): the fields and their defaults come from the valibot schema itself (each field parsed
+ * with the value left out, so a default is what the server really applies), the types from the schema's
+ * validations (a minimum length, a pattern, a range), the meanings from the table below. A schema field without a
+ * meaning here, or a meaning for a field the schema no longer has, is an error: the reference cannot drift from
+ * the schema silently.
  *
  *   node scripts/config-reference.ts           rewrite the generated part of docs/configuration.md
  *   node scripts/config-reference.ts --check   exit 1 if docs/configuration.md is out of date
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as v from 'valibot';
 import { configSchema, knownGrantTypes, signingAlgorithms, standardIdentityResources } from '../src/config/schema.ts';
 
 export const docFile = fileURLToPath(new URL('../docs/configuration.md', import.meta.url));
 export const beginMarker = '<!-- BEGIN GENERATED: npm run docs:config -->';
 export const endMarker = '<!-- END GENERATED: npm run docs:config -->';
 
-type JsonSchema = {
-  type?: string | string[];
-  enum?: unknown[];
-  anyOf?: JsonSchema[];
-  items?: JsonSchema;
-  properties?: Record<string, JsonSchema>;
-  minLength?: number;
-  minItems?: number;
-  minimum?: number;
-  exclusiveMinimum?: number;
-  maximum?: number;
-  pattern?: string;
+/**
+ * The parts of valibot's schema objects this script reads. A pipe is its first schema with `pipe` added; an
+ * optional schema wraps another; an array has its `item`; a union its schema `options`, a picklist its values.
+ */
+type SchemaNode = {
+  readonly type: string;
+  readonly pipe?: readonly SchemaNode[];
+  readonly wrapped?: SchemaNode;
+  readonly item?: SchemaNode;
+  readonly options?: readonly (SchemaNode | string)[];
+  readonly entries?: Readonly<Record<string, SchemaNode>>;
+  readonly requirement?: unknown;
 };
 
 interface Field {
@@ -238,28 +239,44 @@ const escapeCell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n'
 
 const scopePattern = '^[\\x21\\x23-\\x5b\\x5d-\\x7e]+$';
 
-/** A short, readable type from a JSON Schema. */
-function typeOf(schema: JsonSchema | undefined): string {
-  if (!schema) return 'any';
-  if (schema.enum) return schema.enum.map((value) => `\`${JSON.stringify(value)}\``).join(' or ');
-  if (schema.anyOf) return schema.anyOf.map(typeOf).join(' or ');
-  if (Array.isArray(schema.type)) return schema.type.join(' or ');
+/** The schema under optional wrappers and pipes, with the validations of the pipes in order. */
+function unwrap(node: SchemaNode): { schema: SchemaNode; actions: SchemaNode[] } {
+  if (node.pipe) {
+    const inner = unwrap(node.pipe[0]!);
+    return { schema: inner.schema, actions: [...inner.actions, ...node.pipe.slice(1)] };
+  }
+  if (node.type === 'optional') return unwrap(node.wrapped!);
+  return { schema: node, actions: [] };
+}
+
+/** A short, readable type from a schema. */
+function typeOf(node: SchemaNode | undefined): string {
+  if (!node) return 'any';
+  const { schema, actions } = unwrap(node);
+  const requirement = (type: string) => actions.find((action) => action.type === type)?.requirement;
   switch (schema.type) {
+    case 'picklist':
+      return schema.options!.map((value) => `\`${JSON.stringify(value)}\``).join(' or ');
+    case 'union':
+      return schema.options!.map((option) => typeOf(option as SchemaNode)).join(' or ');
     case 'array':
-      return `${schema.minItems ? 'non-empty ' : ''}array of ${typeOf(schema.items)}`;
+      return `${Number(requirement('min_length') ?? 0) > 0 ? 'non-empty ' : ''}array of ${typeOf(schema.item)}`;
     case 'string':
-      if (schema.pattern === scopePattern) return 'scope name';
-      return schema.minLength ? 'non-empty string' : 'string';
-    case 'integer':
+      if ((requirement('regex') as RegExp | undefined)?.source === scopePattern) return 'scope name';
+      return Number(requirement('min_length') ?? 0) > 0 ? 'non-empty string' : 'string';
     case 'number': {
-      const low = schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum + 1 : schema.minimum;
-      const range = low !== undefined && schema.maximum !== undefined ? ` (${low} to ${schema.maximum})` : '';
-      return `${schema.type}${range}`;
+      const integer = actions.some((action) => action.type === 'integer' || action.type === 'safe_integer');
+      const above = requirement('gt_value') as number | undefined;
+      const low = above !== undefined ? above + (integer ? 1 : 0) : (requirement('min_value') as number | undefined);
+      const high = requirement('max_value') as number | undefined;
+      const range = low !== undefined && high !== undefined ? ` (${low} to ${high})` : '';
+      return `${integer ? 'integer' : 'number'}${range}`;
     }
     case 'object':
+    case 'record':
       return 'object';
     default:
-      return schema.type ?? 'any';
+      return schema.type;
   }
 }
 
@@ -270,56 +287,38 @@ function durationText(seconds: number): string {
   return `${seconds}s`;
 }
 
-/** The zod schema's internals this script reads: enough to walk to an object and list its fields. */
-type ZodNode = {
-  _zod: { def: { type: string; innerType?: ZodNode; in?: ZodNode; element?: ZodNode; options?: ZodNode[]; shape?: Record<string, ZodNode> } };
-  safeParse(value: unknown): { success: boolean; data?: unknown };
-};
-
-/** The object schema inside wrappers (default, optional, pipe/transform), unions (its object member) and arrays (its items). */
-function objectIn(node: ZodNode | undefined, through: 'array' | 'value'): ZodNode | undefined {
+/** The object schema inside wrappers (optional, pipe), unions (its object member) and arrays (its items). */
+function objectIn(node: SchemaNode | undefined, through: 'array' | 'value'): SchemaNode | undefined {
   if (!node) return undefined;
-  const def = node._zod.def;
-  switch (def.type) {
+  switch (node.type) {
     case 'object':
       return through === 'value' ? node : undefined;
-    case 'default':
-    case 'prefault':
     case 'optional':
-    case 'nullable':
-    case 'readonly':
-      return objectIn(def.innerType, through);
-    case 'pipe':
-      return objectIn(def.in, through);
+      return objectIn(node.wrapped, through);
     case 'union':
-      return def.options!.map((option) => objectIn(option, through)).find((found) => found !== undefined);
+      return node.options!.map((option) => objectIn(option as SchemaNode, through)).find((found) => found !== undefined);
     case 'array':
-      return through === 'array' ? objectIn(def.element, 'value') : undefined;
+      return through === 'array' ? objectIn(node.item, 'value') : undefined;
     default:
       return undefined;
   }
 }
 
-/** Walks `at` in both the zod schema and its JSON Schema, ending at an object. */
-function locate(section: Section, root: JsonSchema): { zod: ZodNode; json: JsonSchema } {
-  let zod: ZodNode | undefined = objectIn(configSchema as unknown as ZodNode, 'value');
-  let json: JsonSchema | undefined = root;
+/** Walks `at` in the schema, ending at an object. */
+function locate(section: Section): SchemaNode {
+  let node: SchemaNode | undefined = objectIn(configSchema as unknown as SchemaNode, 'value');
   for (const [i, step] of section.at.entries()) {
     if (step === '[]') continue;
-    const isArray = section.at[i + 1] === '[]';
-    zod = objectIn(zod?._zod.def.shape?.[step], isArray ? 'array' : 'value');
-    json = json?.properties?.[step];
-    if (isArray) json = json?.items;
-    json = json?.anyOf?.find((option) => option.type === 'object') ?? json;
+    node = objectIn(node?.entries?.[step], section.at[i + 1] === '[]' ? 'array' : 'value');
   }
-  if (!zod?._zod.def.shape || !json?.properties) throw new Error(`${section.title}: no object at ${section.at.join('.')}; update scripts/config-reference.ts`);
-  return { zod, json };
+  if (!node?.entries) throw new Error(`${section.title}: no object at ${section.at.join('.')}; update scripts/config-reference.ts`);
+  return node;
 }
 
 /** What the schema yields for a field left out: its default, undefined if optional, or 'required'. */
-function defaultOf(field: ZodNode): { value: unknown } | 'required' {
-  const result = field.safeParse(undefined);
-  return result.success ? { value: result.data } : 'required';
+function defaultOf(field: SchemaNode): { value: unknown } | 'required' {
+  const result = v.safeParse(field as unknown as v.GenericSchema, undefined);
+  return result.success ? { value: result.output } : 'required';
 }
 
 function renderDefault(field: Field, value: unknown): string {
@@ -328,9 +327,8 @@ function renderDefault(field: Field, value: unknown): string {
   return field.type === durationType && typeof value === 'number' ? `${json} (${durationText(value)})` : json;
 }
 
-function renderSection(section: Section, root: JsonSchema): string {
-  const { zod, json } = locate(section, root);
-  const shape = zod._zod.def.shape!;
+function renderSection(section: Section): string {
+  const shape = locate(section).entries!;
   const names = Object.keys(shape);
   const undocumented = names.filter((name) => !(name in section.fields));
   if (undocumented.length > 0) throw new Error(`${section.title}: describe ${undocumented.join(', ')} in scripts/config-reference.ts`);
@@ -339,7 +337,7 @@ function renderSection(section: Section, root: JsonSchema): string {
 
   const rows = names.map((name) => {
     const field = section.fields[name]!;
-    const type = field.type ?? typeOf(json.properties![name]);
+    const type = field.type ?? typeOf(shape[name]);
     const fallback = defaultOf(shape[name]!);
     const text = fallback === 'required' ? '**required**' : (field.default ?? renderDefault(field, fallback.value));
     return `| \`${name}\` | ${escapeCell(type)} | ${escapeCell(text)} | ${escapeCell(field.meaning)} |`;
@@ -349,8 +347,7 @@ function renderSection(section: Section, root: JsonSchema): string {
 
 /** The generated part of docs/configuration.md, without the markers. */
 export function renderReference(): string {
-  const root = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
-  const parts = sections.map((section) => renderSection(section, root));
+  const parts = sections.map(renderSection);
   parts.push(
     [
       '### Grant types',

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { issuerSchema } from '../config/schema.ts';
+import { parseIssuer } from '../config/schema.ts';
 
 const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
@@ -44,9 +44,9 @@ export function parseStartOptions(args: readonly string[], env: Env): StartOptio
     throw new UsageError(`${values.port === undefined ? 'IDPROO_PORT' : '--port'} must be a number from 0 to 65535, not "${portText}"`);
   }
   const issuerText = values.issuer ?? env.IDPROO_ISSUER;
-  const issuer = issuerText === undefined ? undefined : issuerSchema.safeParse(issuerText);
+  const issuer = issuerText === undefined ? undefined : parseIssuer(issuerText);
   if (issuer && !issuer.success) {
-    throw new UsageError(`${values.issuer === undefined ? 'IDPROO_ISSUER' : '--issuer'}: ${issuer.error.issues[0]!.message}`);
+    throw new UsageError(`${values.issuer === undefined ? 'IDPROO_ISSUER' : '--issuer'}: ${issuer.message}`);
   }
   const logLevel = env.IDPROO_LOG_LEVEL ?? 'info';
   if (!logLevels.includes(logLevel)) throw new UsageError(`IDPROO_LOG_LEVEL must be one of ${logLevels.join(', ')}, not "${logLevel}"`);
@@ -54,7 +54,7 @@ export function parseStartOptions(args: readonly string[], env: Env): StartOptio
     config: values.config ?? env.IDPROO_CONFIG ?? 'idproo.json',
     port,
     host: values.host ?? env.IDPROO_HOST ?? '127.0.0.1',
-    issuer: issuer?.data,
+    issuer: issuer?.success ? issuer.data : undefined,
     db: values.db ?? env.IDPROO_DB ?? 'sqlite:./data/idproo.db',
     dataKey: env.IDPROO_DATA_KEY,
     logLevel,

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { z } from 'zod';
+import * as v from 'valibot';
 import { configSchema, type IdProoConfig } from './schema.ts';
 
 /** One problem in a configuration, with the path written as in the file (`clients[2].redirectUris[0]`). */
@@ -26,23 +26,24 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-function problemsOf(error: z.ZodError): ConfigProblem[] {
-  return error.issues.map((issue) => {
-    let message = issue.message;
-    if (issue.code === 'unrecognized_keys') {
-      message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling against docs/configuration.md`;
-    } else if (issue.code === 'invalid_type' && issue.input === undefined) {
-      message = `is required: ${message}`;
-    }
-    return { path: formatPath(issue.path), message };
-  });
+/**
+ * A field left out (or undefined, in a configuration built in code) where a value of some type belongs.
+ * A union or a list of values already says what it accepts, and a wrong value that is present is not missing.
+ */
+const isMissing = (issue: v.BaseIssue<unknown>) => issue.kind === 'schema' && issue.input === undefined && issue.type !== 'union' && issue.type !== 'picklist';
+
+function problemsOf(issues: readonly v.BaseIssue<unknown>[]): ConfigProblem[] {
+  return issues.map((issue) => ({
+    path: formatPath(issue.path?.map((item) => item.key as PropertyKey) ?? []),
+    message: isMissing(issue) ? `is required: ${issue.message}` : issue.message,
+  }));
 }
 
 /** Validates an already-parsed configuration object; throws ConfigError naming every problem. */
 export function parseConfig(input: unknown, source = 'configuration'): IdProoConfig {
-  const result = configSchema.safeParse(input ?? {}, { reportInput: true });
-  if (!result.success) throw new ConfigError(source, problemsOf(result.error));
-  return result.data;
+  const result = v.safeParse(configSchema, input ?? {});
+  if (!result.success) throw new ConfigError(source, problemsOf(result.issues));
+  return result.output;
 }
 
 /** Reads and validates a JSON configuration file. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { parseConfig } from '../config/load.ts';
-import { issuerSchema, type IdProoConfig, type IdProoConfigInput } from '../config/schema.ts';
+import { parseIssuer, type IdProoConfig, type IdProoConfigInput } from '../config/schema.ts';
 import { toConfigurationData } from '../config/to-store.ts';
 import { discoveryDocument } from '../endpoints/discovery.ts';
 import { grantHandlers } from '../grants/index.ts';
@@ -58,8 +58,8 @@ export async function createIdProo(options: IdProoOptions): Promise<IdProo> {
   const config = parseConfig(options.config);
   const issuerInput = options.issuer ?? config.issuer;
   if (!issuerInput) throw new TypeError('an issuer is required: set "issuer" in the configuration or pass the issuer option');
-  const parsedIssuer = issuerSchema.safeParse(issuerInput);
-  if (!parsedIssuer.success) throw new TypeError(`issuer ${parsedIssuer.error.issues[0]!.message}`);
+  const parsedIssuer = parseIssuer(issuerInput);
+  if (!parsedIssuer.success) throw new TypeError(`issuer ${parsedIssuer.message}`);
   const issuer = parsedIssuer.data;
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;

@@ -14,7 +14,7 @@ describe('docs/configuration.md', () => {
 
   it('documents every top-level field, with types and defaults read from the schema', () => {
     const reference = renderReference();
-    const root = configSchema.shape;
+    const root = configSchema.entries;
     for (const name of Object.keys(root)) assert.ok(reference.includes(`| \`${name}\` |`), name);
     assert.match(reference, /\| `requireClientSecret` \| boolean \| `true` \|/);
     assert.match(reference, /\| `rotationInterval` \| \[duration\]\(#durations\) \| `7776000` \(90d\) \|/);
