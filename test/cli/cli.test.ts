@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { get } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -292,6 +292,33 @@ describe('idproo config check', { concurrency: true }, () => {
 });
 
 describe('idproo start', { concurrency: 4 }, () => {
+  it('SIGTERM lets a request in flight finish with its answer, then exits 0', async () => {
+    const port = await freePort();
+    const cli = await startServer(['--config', demo, '--db', 'memory:', '--port', String(port)]);
+    const body = 'grant_type=client_credentials&scope=demo-api';
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    // Headers and half of the body now; the rest after the signal.
+    socket.write(
+      `POST /connect/token HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic ${Buffer.from('demo-service:demo-secret').toString('base64')}\r\n` +
+        `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    cli.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(cli.child.exitCode, null, 'the process waits for the request in flight');
+    socket.write(body.slice(10));
+    const timer = setTimeout(() => cli.child.kill('SIGKILL'), 8_000);
+    assert.equal(await cli.exited, 0);
+    clearTimeout(timer);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.match(answer, /^HTTP\/1\.1 200 /, cli.stderr + cli.stdout);
+    assert.match(answer, /"access_token":"/);
+    socket.destroy();
+  });
+
   it('with an invalid configuration exits 1, prints the problems and listens on nothing', async () => {
     const port = await freePort();
     const { code, stdout, stderr } = await run(['start', '--config', invalidConfig, '--db', 'memory:', '--port', String(port)]);
