@@ -52,6 +52,12 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
   throw new UsageError(`unknown command "${argv.join(' ')}"`);
 }
 
+// `idproo --help | head` closes the pipe early; that is the reader's choice, not a crash.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     if (code !== undefined) process.exitCode = code;
