@@ -3,7 +3,7 @@ import type { EndpointRequest } from '../endpoints/types.ts';
 import type { Parameters } from '../endpoints/parameters.ts';
 import type { ApiResource, Client, ClientStore, ResourceStore } from '../stores/types.ts';
 import type { Clock } from '../util/clock.ts';
-import { basicChallenge, readBasicCredentials } from './client-secret-basic.ts';
+import { readBasicCredentials } from './client-secret-basic.ts';
 import { readPostCredentials } from './client-secret-post.ts';
 import type { PresentedCredentials } from './types.ts';
 import { verifySecret } from './verify-secret.ts';
@@ -27,8 +27,8 @@ export function presentedCredentials(request: EndpointRequest, params: Parameter
   return readPostCredentials(params);
 }
 
-/** RFC 6749 §5.2: failed client authentication is 401, with a Basic challenge (RFC 7235 §3.1). */
-const invalidClient = (detail: string) => new OAuthError('invalid_client', 'client authentication failed', { detail, headers: basicChallenge });
+/** RFC 6749 §5.2: failed client authentication is 401; the error writer adds the Basic challenge. */
+const invalidClient = (detail: string) => new OAuthError('invalid_client', 'client authentication failed', { detail });
 
 export async function authenticateClient(credentials: PresentedCredentials | undefined, deps: { clients: ClientStore; clock: Clock }): Promise<Client> {
   if (!credentials) throw invalidClient('no client credentials were presented');

@@ -2,9 +2,8 @@ import { OAuthError } from '../errors/oauth-error.ts';
 import type { HeaderValue } from '../endpoints/types.ts';
 import type { PresentedCredentials } from './types.ts';
 
-export const basicChallenge = { 'www-authenticate': 'Basic realm="idproo", charset="UTF-8"' } as const;
-
-const invalidBasic = (why: string) => new OAuthError('invalid_client', `malformed HTTP Basic credentials: ${why}`, { headers: basicChallenge });
+// Answered 401 with a Basic challenge by the error writer (RFC 6749 §5.2, RFC 7235 §3.1).
+const invalidBasic = (why: string) => new OAuthError('invalid_client', `malformed HTTP Basic credentials: ${why}`);
 
 function formDecode(value: string): string {
   try {
