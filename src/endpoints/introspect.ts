@@ -30,10 +30,9 @@ export function createIntrospectionEndpoint(services: Services): Endpoint {
 
 async function authenticateCaller(request: EndpointRequest, params: Parameters, services: Services): Promise<Caller> {
   const credentials = presentedCredentials(request, params);
-  const deps = { resources: services.stores.resources, clients: services.stores.clients, clock: services.clock };
-  const resource = credentials && (await authenticateApiResource(credentials, deps));
+  const resource = credentials && authenticateApiResource(credentials, { index: await services.resources.get(), clock: services.clock });
   if (resource) return { kind: 'api', resource };
-  const client = await authenticateClient(credentials, deps);
+  const client = await authenticateClient(credentials, { clients: services.stores.clients, clock: services.clock });
   if (!client.requireClientSecret) throw new OAuthError('invalid_client', 'public clients cannot introspect tokens');
   return { kind: 'client', client };
 }
