@@ -6,7 +6,8 @@ const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']
 export interface StartOptions {
   readonly config: string;
   readonly port: number;
-  readonly host: string;
+  /** The address to listen on, as given by --host or IDPROO_HOST; undefined when neither was given. */
+  readonly host: string | undefined;
   readonly issuer: string | undefined;
   readonly db: string;
   readonly dataKey: string | undefined;
@@ -53,7 +54,7 @@ export function parseStartOptions(args: readonly string[], env: Env): StartOptio
   return {
     config: values.config ?? env.IDPROO_CONFIG ?? 'idproo.json',
     port,
-    host: values.host ?? env.IDPROO_HOST ?? '127.0.0.1',
+    host: values.host ?? env.IDPROO_HOST,
     issuer: issuer?.success ? issuer.data : undefined,
     db: values.db ?? env.IDPROO_DB ?? 'sqlite:./data/idproo.db',
     dataKey: env.IDPROO_DATA_KEY,
@@ -61,12 +62,24 @@ export function parseStartOptions(args: readonly string[], env: Env): StartOptio
   };
 }
 
-const loopbackOrAny = new Set(['127.0.0.1', '::1', 'localhost', '0.0.0.0', '::']);
+/** Where `idproo start` listens when no host is given: this machine only. */
+export const defaultHost = '127.0.0.1';
 
-/** The issuer when none is configured: what a browser on this machine would type. */
-export function defaultIssuer(host: string, port: number): string {
-  const name = loopbackOrAny.has(host) ? 'localhost' : host.includes(':') ? `[${host}]` : host;
-  return `http://${name}:${port}`;
+// Binding to every interface names no address a client could use; localhost is what a browser on this machine types.
+const wildcards = new Set(['0.0.0.0', '::']);
+
+/**
+ * The issuer when none is configured. A host given explicitly is the address clients reach the server
+ * at, so it is used as written: OIDC Discovery 1.0 §4.3 and RFC 8414 §3.3 make a client compare the
+ * issuer with the URL it fetched metadata from, and `http://localhost:N` would fail that check for a
+ * client that was told `http://127.0.0.1:N`. Only the default host and wildcard binds give localhost.
+ */
+export function defaultIssuer(host: string | undefined, port: number): string {
+  const name = host === undefined || wildcards.has(host) ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  const issuer = parseIssuer(`http://${name}:${port}`);
+  // An IPv6 zone id (fe80::1%eth0) can be listened on but cannot be written in a URL (WHATWG URL §3.5).
+  if (!issuer.success) throw new UsageError(`the host ${JSON.stringify(host)} makes no valid issuer URL (${issuer.message}); pass --issuer or IDPROO_ISSUER`);
+  return issuer.data;
 }
 
 export const helpText = `IdProo: an OpenID Connect and OAuth 2.0 server
@@ -80,13 +93,18 @@ Options for start (each also read from the environment variable shown):
   -c, --config FILE   configuration file (JSON)           IDPROO_CONFIG   default: idproo.json
   -p, --port N        port to listen on                    IDPROO_PORT     default: 5000
       --host H        address to listen on                 IDPROO_HOST     default: 127.0.0.1
-      --issuer URL    issuer URL (overrides the config)    IDPROO_ISSUER   default: http://localhost:PORT
+      --issuer URL    issuer URL (overrides the config)    IDPROO_ISSUER   default: see below
       --db URL        sqlite:PATH or memory:               IDPROO_DB       default: sqlite:./data/idproo.db
 
 Environment only:
   IDPROO_DATA_KEY     32 bytes (base64 or hex) that encrypt signing keys at rest; without it a key
                       file is created beside the database. Production must set it.
   IDPROO_LOG_LEVEL    trace, debug, info (default), warn, error, silent
+
+The issuer is --issuer, else IDPROO_ISSUER, else "issuer" in the configuration file, else
+http://HOST:PORT with the host as given (--host 127.0.0.1 gives http://127.0.0.1:PORT, --host ::1
+gives http://[::1]:PORT), or http://localhost:PORT when no host is given or it is 0.0.0.0 or ::.
+Clients must reach the server at exactly that URL.
 
 Documentation: docs/configuration.md, docs/cli.md
 `;

@@ -7,7 +7,7 @@ import type { IdProoConfig } from '../config/schema.ts';
 import { resolveDataKey } from '../keys/data-protection.ts';
 import { createIdProo, type IdProo } from '../provider/create-idproo.ts';
 import { openStores } from '../stores/open-stores.ts';
-import { defaultIssuer, type StartOptions } from './options.ts';
+import { defaultHost, defaultIssuer, type StartOptions } from './options.ts';
 
 const shutdownGraceMs = 10_000;
 
@@ -45,7 +45,7 @@ export async function start(options: StartOptions, out: NodeJS.WritableStream = 
   try {
     await new Promise<void>((resolveListen, reject) => {
       server.once('error', reject);
-      server.listen(options.port, options.host, () => resolveListen());
+      server.listen(options.port, options.host ?? defaultHost, () => resolveListen());
     });
   } catch (error) {
     await stores.close();

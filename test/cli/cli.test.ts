@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import * as client from 'openid-client';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const main = join(repo, 'src', 'cli', 'main.ts');
@@ -435,6 +437,40 @@ describe('idproo start', { concurrency: 4 }, () => {
     });
     try {
       assert.equal((await discovery(port)).issuer, 'https://flag.example.com');
+    } finally {
+      assert.equal(await stop(cli), 0);
+    }
+  });
+
+  // OIDC Discovery 1.0 §4.3 / RFC 8414 §3.3: a client compares the issuer with the URL it discovered
+  // at, and a resource server compares `iss` with it; both must hold for the address the client was given.
+  for (const [label, host, origin] of [
+    ['--host 127.0.0.1', '127.0.0.1', (port: number) => `http://127.0.0.1:${port}`],
+    ['--host ::1', '::1', (port: number) => `http://[::1]:${port}`],
+    ['no --host', undefined, (port: number) => `http://localhost:${port}`],
+  ] as const) {
+    it(`with ${label} and no issuer configured, openid-client discovers at ${origin(0).replace(':0', ':PORT')} and tokens carry that issuer`, async () => {
+      const port = await freePort();
+      const cli = await startServer(['--config', demo, '--db', 'memory:', '--port', String(port), ...(host ? ['--host', host] : [])]);
+      try {
+        const issuer = origin(port);
+        const rp = await client.discovery(new URL(issuer), 'demo-service', undefined, client.ClientSecretBasic('demo-secret'), { execute: [client.allowInsecureRequests] });
+        assert.equal(rp.serverMetadata().issuer, issuer);
+        const tokens = await client.clientCredentialsGrant(rp, { scope: 'demo-api' });
+        const { payload } = await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(rp.serverMetadata().jwks_uri!)), { issuer, audience: 'urn:idproo:demo-api' });
+        assert.equal(payload.iss, issuer);
+        assert.ok(cli.stdout.includes(`Discovery: ${issuer}/.well-known/openid-configuration`), cli.stdout);
+      } finally {
+        assert.equal(await stop(cli), 0);
+      }
+    });
+  }
+
+  it('with --host 0.0.0.0 the issuer is http://localhost:PORT', async () => {
+    const port = await freePort();
+    const cli = await startServer(['--config', demo, '--db', 'memory:', '--port', String(port), '--host', '0.0.0.0']);
+    try {
+      assert.equal((await discovery(port)).issuer, `http://localhost:${port}`);
     } finally {
       assert.equal(await stop(cli), 0);
     }
