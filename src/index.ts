@@ -4,6 +4,7 @@ export { loadConfigFile, parseConfig, ConfigError, type ConfigProblem } from './
 export type { IdProoConfig, IdProoConfigInput, SigningAlgorithm } from './config/schema.ts';
 export { OAuthError, type OAuthErrorCode } from './errors/oauth-error.ts';
 export type { GrantHandler, TokenRequest, TokenResponse } from './grants/types.ts';
+export type { ParameterList, RequestParameters } from './endpoints/request-parameters.ts';
 export type { RequestHandler } from './http/handler.ts';
 export { answerClientError } from './http/client-error.ts';
 export * from './stores/index.ts';

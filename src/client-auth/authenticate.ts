@@ -1,6 +1,6 @@
 import { OAuthError } from '../errors/oauth-error.ts';
 import type { EndpointRequest } from '../endpoints/types.ts';
-import type { Parameters } from '../endpoints/parameters.ts';
+import type { RequestParameters } from '../endpoints/request-parameters.ts';
 import type { ResourceIndex } from '../resources/resource-index.ts';
 import type { ApiResource, Client, ClientStore } from '../stores/types.ts';
 import type { Clock } from '../util/clock.ts';
@@ -11,18 +11,23 @@ import { verifySecret } from './verify-secret.ts';
 
 export const supportedAuthMethods = ['client_secret_basic', 'client_secret_post'] as const;
 
+/** The body parameters client authentication reads, for the lists of the endpoints that authenticate clients. */
+export const clientAuthenticationParameters = { client_id: 'single', client_secret: 'single' } as const;
+export type ClientAuthenticationParameters = RequestParameters<typeof clientAuthenticationParameters>;
+
 /**
  * Finds the one set of credentials in a request. RFC 6749 §2.3: a client MUST NOT use more than one
  * authentication method per request; a body client_id that contradicts the Basic one is refused too.
  */
-export function presentedCredentials(request: EndpointRequest, params: Parameters): PresentedCredentials | undefined {
-  const basic = readBasicCredentials(request.headers.authorization);
+export function presentedCredentials(request: EndpointRequest, params: ClientAuthenticationParameters): PresentedCredentials | undefined {
+  const basic = readBasicCredentials(request.header('authorization'));
   if (basic) {
-    if (params.get('client_secret') !== undefined) {
+    if (params.client_secret !== undefined) {
       throw new OAuthError('invalid_request', 'the client used more than one authentication method (HTTP Basic and client_secret in the body)');
     }
-    const clientId = params.get('client_id');
-    if (clientId !== undefined && clientId !== basic.clientId) throw new OAuthError('invalid_request', 'the client_id parameter does not match the HTTP Basic client id');
+    if (params.client_id !== undefined && params.client_id !== basic.clientId) {
+      throw new OAuthError('invalid_request', 'the client_id parameter does not match the HTTP Basic client id');
+    }
     return basic;
   }
   return readPostCredentials(params);

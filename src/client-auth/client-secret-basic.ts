@@ -1,24 +1,22 @@
 import { OAuthError } from '../errors/oauth-error.ts';
-import type { HeaderValue } from '../endpoints/types.ts';
+import { decodeFormComponent } from '../util/form-urlencoded.ts';
 import type { PresentedCredentials } from './types.ts';
 
 // Answered 401 with a Basic challenge by the error writer (RFC 6749 §5.2, RFC 7235 §3.1).
 const invalidBasic = (why: string) => new OAuthError('invalid_client', `malformed HTTP Basic credentials: ${why}`);
 
 function formDecode(value: string): string {
-  try {
-    return decodeURIComponent(value.replaceAll('+', ' '));
-  } catch {
-    throw invalidBasic('the client id or secret is not correctly form-urlencoded');
-  }
+  const decoded = decodeFormComponent(value);
+  if (decoded === undefined) throw invalidBasic('the client id or secret is not correctly form-urlencoded');
+  return decoded;
 }
 
 /**
  * RFC 6749 §2.3.1: client_id and client_secret are form-urlencoded before being joined with ':' and
  * base64-encoded, so both halves are decoded here. Returns undefined when no Basic credentials are sent.
  */
-export function readBasicCredentials(authorization: HeaderValue): PresentedCredentials | undefined {
-  if (typeof authorization !== 'string') return undefined;
+export function readBasicCredentials(authorization: string | undefined): PresentedCredentials | undefined {
+  if (authorization === undefined) return undefined;
   const space = authorization.indexOf(' ');
   // RFC 9110 §11.1: the scheme name is case-insensitive.
   if (space === -1 || authorization.slice(0, space).toLowerCase() !== 'basic') return undefined;

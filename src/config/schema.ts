@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { parseDuration } from './duration.ts';
 import { isPasswordHash } from './passwords.ts';
+import { isAbsoluteUri, isScopeToken } from '../util/syntax.ts';
 import { parsePrehashed } from './secrets.ts';
 
 /**
@@ -33,9 +34,6 @@ export const knownGrantTypes = [
   'urn:ietf:params:oauth:grant-type:token-exchange',
   'urn:openid:params:grant-type:ciba',
 ] as const;
-
-// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
-const scopeTokenPattern = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
 // An ISO 8601 date and time with seconds and a zone (Z or ±hh:mm), e.g. 2027-01-31T00:00:00Z; the date must exist.
 const isoDateTimeWithZone =
@@ -111,18 +109,7 @@ const duration = (fallback: number, what: string) =>
 const absoluteUri = (what: string) =>
   v.pipe(
     v.string(`must be a string (${what})`),
-    v.check(
-      (value) => {
-        if (value.includes('#')) return false;
-        try {
-          const url = new URL(value);
-          return url.protocol.length > 1 && value === value.trim();
-        } catch {
-          return false;
-        }
-      },
-      `must be an absolute URI without a fragment (${what}), e.g. "https://app.example.com/callback"`,
-    ),
+    v.check(isAbsoluteUri, `must be an absolute URI without a fragment (${what}), e.g. "https://app.example.com/callback"`),
   );
 
 const secretString = v.pipe(
@@ -154,7 +141,7 @@ const secret = v.union(
 const scopeName = (what: string) =>
   v.pipe(
     v.string(`must be a string (${what})`),
-    v.regex(scopeTokenPattern, `must be a scope name of visible ASCII characters without spaces, quotes or backslashes (RFC 6749 §3.3) (${what})`),
+    v.check(isScopeToken, `must be a scope name of visible ASCII characters without spaces, quotes or backslashes (RFC 6749 §3.3) (${what})`),
   );
 
 const boolean = (fallback: boolean) => v.optional(v.boolean('must be true or false'), fallback);

@@ -1,11 +1,20 @@
-import { authenticateApiResource, authenticateClient, presentedCredentials } from '../client-auth/authenticate.ts';
+import {
+  authenticateApiResource,
+  authenticateClient,
+  clientAuthenticationParameters,
+  presentedCredentials,
+  type ClientAuthenticationParameters,
+} from '../client-auth/authenticate.ts';
 import { OAuthError } from '../errors/oauth-error.ts';
 import type { Services } from '../provider/services.ts';
 import type { ApiResource, Client } from '../stores/types.ts';
 import type { AccessTokenClaims } from '../tokens/access-token-claims.ts';
 import { resolveAccessToken } from '../tokens/resolve-access-token.ts';
-import { requireParameter, toParameters, type Parameters } from './parameters.ts';
+import { parseParameters, requireParameter } from './request-parameters.ts';
 import { jsonResponse, noStore, type Endpoint, type EndpointRequest } from './types.ts';
+
+// RFC 7662 §2.1.
+const parameters = { token: 'single', token_type_hint: 'single', ...clientAuthenticationParameters } as const;
 
 type Caller = { readonly kind: 'api'; readonly resource: ApiResource } | { readonly kind: 'client'; readonly client: Client };
 
@@ -16,11 +25,11 @@ const inactive = jsonResponse({ active: false }, noStore);
  * its apiSecrets) or a client. An API learns only about tokens in its own audience, a client only
  * about its own tokens; every other token, valid or not, is just `{"active": false}` (§2.2).
  */
-export function createIntrospectionEndpoint(services: Services): Endpoint {
+export function createIntrospectionEndpoint(services: Pick<Services, 'issuer' | 'clock' | 'keys' | 'stores' | 'resources'>): Endpoint {
   return async (request) => {
-    const params = toParameters(await request.readForm());
+    const params = parseParameters(await request.readForm(), parameters);
     const caller = await authenticateCaller(request, params, services);
-    const token = requireParameter(params, 'token');
+    const token = requireParameter(params.token, 'token');
     // §2.1: token_type_hint is only a hint; every token type is searched, so it is not read.
     const resolved = await resolveAccessToken(token, services);
     if (!resolved || !visibleTo(resolved.claims, caller)) return inactive;
@@ -28,7 +37,11 @@ export function createIntrospectionEndpoint(services: Services): Endpoint {
   };
 }
 
-async function authenticateCaller(request: EndpointRequest, params: Parameters, services: Services): Promise<Caller> {
+async function authenticateCaller(
+  request: EndpointRequest,
+  params: ClientAuthenticationParameters,
+  services: Pick<Services, 'clock' | 'stores' | 'resources'>,
+): Promise<Caller> {
   const credentials = presentedCredentials(request, params);
   const resource = credentials && authenticateApiResource(credentials, { index: await services.resources.get(), clock: services.clock });
   if (resource) return { kind: 'api', resource };

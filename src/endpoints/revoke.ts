@@ -1,12 +1,13 @@
-import { authenticateClient, presentedCredentials } from '../client-auth/authenticate.ts';
-import { OAuthError } from '../errors/oauth-error.ts';
+import { authenticateClient, clientAuthenticationParameters, presentedCredentials } from '../client-auth/authenticate.ts';
 import type { Services } from '../provider/services.ts';
 import { handleKey } from '../util/crypto.ts';
 import { resolveAccessToken } from '../tokens/resolve-access-token.ts';
-import { requireParameter, toParameters } from './parameters.ts';
+import { parseParameters, requireParameter } from './request-parameters.ts';
 import { noStore, type Endpoint } from './types.ts';
 
-const hints = new Set(['access_token', 'refresh_token']);
+// RFC 7009 §2.1.
+const parameters = { token: 'single', token_type_hint: 'single', ...clientAuthenticationParameters } as const;
+
 const revoked = { status: 200, headers: noStore } as const;
 
 /**
@@ -15,15 +16,17 @@ const revoked = { status: 200, headers: noStore } as const;
  * invalid is answered 200 (§2.2). Another client's token is left alone and answered 200 too, as
  * oidc-provider does, rather than refused as §2.1 suggests: a refusal would tell a client that a
  * token it found is valid.
+ *
+ * §2.1: token_type_hint only says where to look first, and a token not found under the hint MUST be
+ * searched for under every type, so the hint, known or not, changes nothing here: every token this
+ * server issues is looked up the same way. unsupported_token_type (§2.2.1) is for a token that is
+ * found but whose type the server does not revoke, and every type it issues can be revoked.
  */
-export function createRevocationEndpoint(services: Services): Endpoint {
+export function createRevocationEndpoint(services: Pick<Services, 'issuer' | 'clock' | 'keys' | 'stores' | 'logger'>): Endpoint {
   return async (request) => {
-    const params = toParameters(await request.readForm());
+    const params = parseParameters(await request.readForm(), parameters);
     const client = await authenticateClient(presentedCredentials(request, params), { clients: services.stores.clients, clock: services.clock });
-    const token = requireParameter(params, 'token');
-    const hint = params.get('token_type_hint');
-    // §2.2.1: a hint naming a type this server does not know is unsupported_token_type.
-    if (hint !== undefined && !hints.has(hint)) throw new OAuthError('unsupported_token_type', `the token type ${hint} is not supported`);
+    const token = requireParameter(params.token, 'token');
 
     const resolved = await resolveAccessToken(token, services);
     if (!resolved || resolved.claims.client_id !== client.clientId) return revoked;

@@ -1,22 +1,26 @@
-import { authenticateClient, presentedCredentials } from '../client-auth/authenticate.ts';
+import { authenticateClient, clientAuthenticationParameters, presentedCredentials } from '../client-auth/authenticate.ts';
 import { OAuthError } from '../errors/oauth-error.ts';
 import type { GrantHandler } from '../grants/types.ts';
 import type { Services } from '../provider/services.ts';
 import type { Client } from '../stores/types.ts';
-import { requireParameter, toParameters } from './parameters.ts';
+import { parseParameters, requireParameter } from './request-parameters.ts';
 import { jsonResponse, noStore, type Endpoint } from './types.ts';
 
+// RFC 6749 §4.4.2, §2.3.1: what every token request may carry; each grant lists the rest.
+const parameters = { grant_type: 'single', ...clientAuthenticationParameters } as const;
+
 /**
- * RFC 6749 §3.2 token endpoint: parse → authenticate the client → select the grant → let the grant
- * validate and issue → respond.
+ * RFC 6749 §3.2 token endpoint: parse → authenticate the client → select the grant → parse the grant's
+ * parameters → let the grant validate and issue → respond.
  */
-export function createTokenEndpoint(services: Services, grants: ReadonlyMap<string, GrantHandler>): Endpoint {
+export function createTokenEndpoint(services: Pick<Services, 'stores' | 'clock'>, grants: ReadonlyMap<string, GrantHandler>): Endpoint {
   return async (request) => {
-    const params = toParameters(await request.readForm());
-    const grantType = requireParameter(params, 'grant_type');
+    const form = await request.readForm();
+    const params = parseParameters(form, parameters);
+    const grantType = requireParameter(params.grant_type, 'grant_type');
     const client = await authenticateClient(presentedCredentials(request, params), { clients: services.stores.clients, clock: services.clock });
     const grant = selectGrant(grantType, client, grants);
-    const response = await grant.handle({ client, params }, services);
+    const response = await grant.handle({ client, params: parseParameters(form, grant.parameters) });
     return jsonResponse(response, noStore);
   };
 }

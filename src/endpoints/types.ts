@@ -1,12 +1,15 @@
-import type { FormPairs } from '../http/form.ts';
-
-export type HeaderValue = string | string[] | undefined;
+import type { FormPairs } from '../util/form-urlencoded.ts';
 
 /** What an endpoint sees of a request: no framework object, so the core runs under any server. */
 export interface EndpointRequest {
   readonly method: string;
-  readonly headers: Readonly<Record<string, HeaderValue>>;
   readonly requestId: string;
+  /**
+   * The one value of a request header (name in lower case), or undefined. A header sent on more than
+   * one line is `invalid_request`: RFC 9110 §5.3 forbids combining lines of a header that is not a
+   * list, such as Authorization, and two credentials are two authentications (RFC 6749 §5.2).
+   */
+  header(name: string): string | undefined;
   /** Reads an application/x-www-form-urlencoded body; throws OAuthError on a wrong type, size or encoding. */
   readForm(): Promise<FormPairs>;
 }

@@ -36,6 +36,8 @@ export interface OAuthErrorOptions {
   detail?: string;
   /** Extra response headers (WWW-Authenticate, Allow). */
   headers?: Record<string, string>;
+  /** The thrower already logged it (once, for a fault that repeats on every request); the writer does not log it again. */
+  reported?: boolean;
 }
 
 /**
@@ -48,6 +50,7 @@ export class OAuthError extends Error {
   readonly status: number;
   readonly detail: string | undefined;
   readonly headers: Record<string, string>;
+  readonly reported: boolean;
 
   constructor(code: OAuthErrorCode, description: string, options: OAuthErrorOptions = {}) {
     super(`${code}: ${description}`);
@@ -57,6 +60,7 @@ export class OAuthError extends Error {
     this.status = options.status ?? defaultStatus[code];
     this.detail = options.detail;
     this.headers = options.headers ?? {};
+    this.reported = options.reported ?? false;
   }
 }
 

@@ -1,7 +1,11 @@
-import { clientCredentialsGrant } from './client-credentials.ts';
+import type { Services } from '../provider/services.ts';
+import { createClientCredentialsGrant } from './client-credentials.ts';
 import type { GrantHandler } from './types.ts';
 
 /** The grant registry: the token endpoint serves exactly these, and discovery lists exactly these. */
-export const grantHandlers: ReadonlyMap<string, GrantHandler> = new Map([clientCredentialsGrant].map((grant) => [grant.grantType, grant]));
+export function createGrantHandlers(services: Services): Map<string, GrantHandler> {
+  const handlers: GrantHandler[] = [createClientCredentialsGrant(services)];
+  return new Map(handlers.map((grant) => [grant.grantType, grant]));
+}
 
 export type { GrantHandler, TokenRequest, TokenResponse } from './types.ts';

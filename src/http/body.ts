@@ -8,19 +8,38 @@ export const defaultMaxBodyBytes = 64 * 1024;
 const tooLarge = (limit: number) =>
   new OAuthError('invalid_request', `the request body exceeds ${limit} bytes`, { status: 413, headers: { connection: 'close' } });
 
+/** Said to the caller and logged when an embedding application's middleware read the body first. */
+export const consumedBodyMessage =
+  'the request body was read by other middleware before IdProo and left in a form IdProo cannot trust; mount IdProo before body parsers, or keep the raw body (express.raw or express.text)';
+
+/**
+ * The body a host framework read before IdProo, when it kept the exact bytes: a Buffer (express.raw)
+ * or a string (express.text). A body parsed into an object is not used: the parser decided on
+ * encoding, repetition and limits by its own rules. Undefined when the body is gone.
+ */
+function bodyLeftByHost(req: IncomingMessage): Buffer | undefined {
+  const body = (req as IncomingMessage & { body?: unknown }).body;
+  if (Buffer.isBuffer(body)) return body;
+  if (typeof body === 'string') return Buffer.from(body, 'utf8');
+  return undefined;
+}
+
 /**
  * Reads the whole body, refusing more than `limit` bytes without buffering them. Declared lengths
- * over the cap are refused before reading a byte.
+ * over the cap are refused before reading a byte. Undefined when another middleware already read
+ * the body and kept nothing usable: waiting for stream events that will never come would hang.
  */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> | undefined {
+  if (req.readableEnded || req.readableDidRead) {
+    const body = bodyLeftByHost(req);
+    if (body === undefined) return undefined;
+    return body.length > limit ? Promise.reject(tooLarge(limit)) : Promise.resolve(body);
+  }
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limit) {
     req.resume();
     return Promise.reject(tooLarge(limit));
   }
-  // An embedding framework may have read the body already (Express' body parsers keep a Buffer).
-  const parsed = (req as IncomingMessage & { body?: unknown }).body;
-  if (req.readableEnded && (Buffer.isBuffer(parsed) || typeof parsed === 'string')) return Promise.resolve(Buffer.from(parsed));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

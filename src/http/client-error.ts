@@ -21,6 +21,6 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
   const status = statusFor(error.code);
   const body = JSON.stringify({ error: 'invalid_request', error_description: 'the request is not valid HTTP/1.1' });
   socket.end(
-    `HTTP/1.1 ${status} ${statusText[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncache-control: no-store\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${statusText[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncache-control: no-store\r\npragma: no-cache\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
 }

@@ -3,8 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Endpoint, EndpointRequest, EndpointResponse } from '../endpoints/types.ts';
 import { OAuthError } from '../errors/oauth-error.ts';
 import type { Logger } from '../util/logger.ts';
-import { readBody } from './body.ts';
-import { parseForm, type FormPairs } from './form.ts';
+import { parseForm, type FormPairs } from '../util/form-urlencoded.ts';
+import { consumedBodyMessage, readBody } from './body.ts';
 import { failureResponse, writeResponse } from './write.ts';
 
 export interface Route {
@@ -31,18 +31,54 @@ function contentTypeIsForm(value: string | undefined): boolean {
   return (semicolon === -1 ? value : value.slice(0, semicolon)).trim().toLowerCase() === formType;
 }
 
-function endpointRequest(req: IncomingMessage, requestId: string, maxBodyBytes: number): EndpointRequest {
+const repeatedHeader = (name: string) =>
+  // The body was not read: close rather than read on past an ambiguous frame.
+  new OAuthError('invalid_request', `the ${name} header is sent more than once`, { headers: { connection: 'close' } });
+
+/**
+ * The one value of a header, from the raw lines: node:http keeps only the first line of a repeated
+ * Authorization, Content-Type or Host in `req.headers`, so a second line would otherwise pass unseen.
+ */
+function singleHeader(req: IncomingMessage, name: string): string | undefined {
+  const raw = req.rawHeaders;
+  let value: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const field = raw[i]!;
+    if (field.length !== name.length || field.toLowerCase() !== name) continue;
+    if (value !== undefined) {
+      req.resume();
+      throw repeatedHeader(name);
+    }
+    value = raw[i + 1]!;
+  }
+  return value;
+}
+
+interface BodyReading {
+  readonly maxBodyBytes: number;
+  /** Logs, once per handler, that other middleware read the body first: the fault repeats on every request. */
+  readonly reportConsumedBody: (requestId: string) => void;
+}
+
+function endpointRequest(req: IncomingMessage, requestId: string, reading: BodyReading): EndpointRequest {
   return {
     method: req.method ?? 'GET',
-    headers: req.headers,
     requestId,
+    header: (name) => singleHeader(req, name),
     async readForm(): Promise<FormPairs> {
+      const contentType = singleHeader(req, 'content-type');
+      singleHeader(req, 'content-length');
       // RFC 6749 §3.2, RFC 7009 §2.1, RFC 7662 §2.1: parameters come form-encoded in the body.
-      if (!contentTypeIsForm(req.headers['content-type'])) {
+      if (!contentTypeIsForm(contentType)) {
         req.resume();
         throw new OAuthError('invalid_request', `the request body must be ${formType}`, { headers: { connection: 'close' } });
       }
-      return parseForm(await readBody(req, maxBodyBytes));
+      const body = readBody(req, reading.maxBodyBytes);
+      if (body === undefined) {
+        reading.reportConsumedBody(requestId);
+        throw new OAuthError('server_error', consumedBodyMessage, { reported: true });
+      }
+      return parseForm(await body);
     },
   };
 }
@@ -60,6 +96,15 @@ function pathOf(target: string): string {
 export function createRequestHandler(routes: readonly Route[], options: HandlerOptions): RequestHandler {
   const table = new Map(routes.map((route) => [route.path, route]));
   const { logger, maxBodyBytes } = options;
+  let consumedBodyReported = false;
+  const reading: BodyReading = {
+    maxBodyBytes,
+    reportConsumedBody(requestId) {
+      if (consumedBodyReported) return;
+      consumedBodyReported = true;
+      logger.error({ event: 'http.body_consumed', requestId }, consumedBodyMessage);
+    },
+  };
 
   return (req, res, next) => {
     const route = table.get(pathOf(req.url ?? '/'));
@@ -67,6 +112,12 @@ export function createRequestHandler(routes: readonly Route[], options: HandlerO
     if (!route) {
       if (next) return next();
       return writeResponse(res, failureResponse(new OAuthError('not_found', 'no endpoint at this path'), '-', logger));
+    }
+    // RFC 9112 §3.2: a request with more than one Host line MUST be answered 400; node:http does not.
+    try {
+      singleHeader(req, 'host');
+    } catch (error) {
+      return writeResponse(res, failureResponse(error, '-', logger));
     }
     if (route.publicCors && method === 'OPTIONS') {
       return writeResponse(res, {
@@ -86,7 +137,7 @@ export function createRequestHandler(routes: readonly Route[], options: HandlerO
     const respond = (response: EndpointResponse) => writeResponse(res, response, method === 'HEAD');
     const fail = (error: unknown) => respond(failureResponse(error, requestId, logger));
     try {
-      const result = route.endpoint(endpointRequest(req, requestId, maxBodyBytes));
+      const result = route.endpoint(endpointRequest(req, requestId, reading));
       if (result instanceof Promise) result.then(respond, fail);
       else respond(result);
     } catch (error) {

@@ -39,7 +39,7 @@ export function errorResponse(error: OAuthError): EndpointResponse {
  */
 export function failureResponse(error: unknown, requestId: string, logger: Logger): EndpointResponse {
   if (isOAuthError(error)) {
-    if (error.status >= 500) logger.error({ requestId, code: error.code, detail: error.detail }, error.description);
+    if (error.status >= 500 && !error.reported) logger.error({ requestId, code: error.code, detail: error.detail }, error.description);
     else logger.debug({ requestId, code: error.code, detail: error.detail }, error.description);
     return errorResponse(error);
   }

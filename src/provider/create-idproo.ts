@@ -3,7 +3,7 @@ import { parseConfig } from '../config/load.ts';
 import { parseIssuer, type IdProoConfig, type IdProoConfigInput } from '../config/schema.ts';
 import { toConfigurationData } from '../config/to-store.ts';
 import { discoveryDocument } from '../endpoints/discovery.ts';
-import { grantHandlers } from '../grants/index.ts';
+import { createGrantHandlers } from '../grants/index.ts';
 import type { GrantHandler } from '../grants/types.ts';
 import { defaultMaxBodyBytes } from '../http/body.ts';
 import { createRequestHandler, type RequestHandler } from '../http/handler.ts';
@@ -34,8 +34,8 @@ export interface IdProoOptions {
   readonly dataProtectionKey?: Buffer;
   readonly clock?: Clock;
   readonly logger?: Logger;
-  /** Extra grant handlers, or replacements of built-in ones by grant type. */
-  readonly grants?: readonly GrantHandler[];
+  /** Extra grant handlers, or replacements of built-in ones by grant type; each made from the provider's services. */
+  readonly grants?: readonly ((services: Services) => GrantHandler)[];
   readonly maxBodyBytes?: number;
   /** Milliseconds resources are cached between store reads (default 60 000). */
   readonly resourceCacheMs?: number;
@@ -84,8 +84,8 @@ export async function createIdProo(options: IdProoOptions): Promise<IdProo> {
 
   const resources = new CachedResourceIndex(stores.resources, clock, options.resourceCacheMs ?? 60_000);
   const services: Services = { issuer, clock, logger, stores, keys, resources };
-  const grants = new Map(grantHandlers);
-  for (const grant of options.grants ?? []) grants.set(grant.grantType, grant);
+  const grants = createGrantHandlers(services);
+  for (const grant of (options.grants ?? []).map((create) => create(services))) grants.set(grant.grantType, grant);
 
   const discovery = discoveryDocument({ issuer, grantTypes: [...grants.keys()], resources: await resources.reload() });
   const handler = createRequestHandler(routes(services, grants, discovery, config.keyManagement.propagationTime), {

@@ -14,9 +14,17 @@ const looksLikeJwt = (token: string): boolean => /^[\w-]+\.[\w-]+\.[\w-]+$/.test
 /**
  * Finds the claims of an access token this server issued and that is still valid: a JWT verified
  * against our own published keys (typ at+jwt only, RFC 8725 §3.11), not expired and not revoked;
- * or a live reference token. Anything else is undefined, with no reason (RFC 7662 §2.2).
+ * or a live reference token; in both cases of a client that still exists and is enabled, so a token
+ * dies with its client as in Duende. Anything else is undefined, with no reason (RFC 7662 §2.2).
  */
 export async function resolveAccessToken(token: string, services: Pick<Services, 'issuer' | 'clock' | 'keys' | 'stores'>): Promise<ResolvedAccessToken | undefined> {
+  const resolved = await resolveIssuedToken(token, services);
+  if (!resolved) return undefined;
+  const client = await services.stores.clients.findClientById(resolved.claims.client_id);
+  return client?.enabled ? resolved : undefined;
+}
+
+async function resolveIssuedToken(token: string, services: Pick<Services, 'issuer' | 'clock' | 'keys' | 'stores'>): Promise<ResolvedAccessToken | undefined> {
   const now = services.clock.now();
   if (looksLikeJwt(token)) {
     try {

@@ -1,9 +1,8 @@
 import { OAuthError } from '../errors/oauth-error.ts';
 import type { ResourceIndex } from '../resources/resource-index.ts';
 import type { Client } from '../stores/types.ts';
+import { isScopeList } from '../util/syntax.ts';
 
-// RFC 6749 §3.3: scope = scope-token *( SP scope-token ); scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
-const scopeSyntax = /^[\x21\x23-\x5b\x5d-\x7e]+(?: [\x21\x23-\x5b\x5d-\x7e]+)*$/;
 
 /**
  * RFC 6749 §3.3 for the client credentials grant: every requested scope must be an API scope the
@@ -17,7 +16,7 @@ export function validateApiScopes(scope: string | undefined, client: Client, ind
     if (all.length === 0) throw new OAuthError('invalid_scope', 'the client is not allowed any API scope');
     return all;
   }
-  if (!scopeSyntax.test(scope)) throw new OAuthError('invalid_scope', 'the scope parameter is not a space-separated list of scope names (RFC 6749 §3.3)');
+  if (!isScopeList(scope)) throw new OAuthError('invalid_scope', 'the scope parameter is not a space-separated list of scope names (RFC 6749 §3.3)');
   const requested = [...new Set(scope.split(' '))];
   for (const name of requested) {
     if (index.identityScopes.has(name) || name === 'offline_access') {

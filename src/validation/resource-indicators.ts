@@ -2,6 +2,7 @@ import { OAuthError } from '../errors/oauth-error.ts';
 import type { ResourceIndex } from '../resources/resource-index.ts';
 import type { SigningAlgorithm } from '../config/schema.ts';
 import type { ApiResource } from '../stores/types.ts';
+import { isAbsoluteUri } from '../util/syntax.ts';
 
 export interface Audience {
   readonly scopes: readonly string[];
@@ -45,14 +46,4 @@ function signingAlgorithmFor(resources: readonly ApiResource[], configured: read
   );
   if (!acceptable) throw new OAuthError('invalid_target', 'the requested resources accept no common signing algorithm; request them separately');
   return acceptable;
-}
-
-function isAbsoluteUri(value: string): boolean {
-  if (value.includes('#')) return false;
-  try {
-    new URL(value);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -458,8 +458,8 @@ describe('token endpoint: scope (RFC 6749 §3.3)', () => {
   for (const [label, scope, auth] of [
     ['unknown (invoices.delete)', 'invoices.delete', referenceAuth],
     ['not allowed for the client (invoices.write)', 'invoices.write', referenceAuth],
-    ['openid (an identity scope, although allowed)', 'openid', serviceAuth],
-    ['profile among API scopes (an identity scope)', 'invoices.read profile', serviceAuth],
+    ['openid (an identity scope, although allowed)', 'openid', referenceAuth],
+    ['profile among API scopes (an identity scope)', 'invoices.read profile', referenceAuth],
     ['offline_access', 'invoices.read offline_access', referenceAuth],
     ['with a double space', 'invoices.read  orders', referenceAuth],
     ['with a leading space', ' invoices.read', referenceAuth],
@@ -521,13 +521,12 @@ describe('token endpoint: resource (RFC 8707)', () => {
 describe('error_description character set (RFC 6749 §5.2: %x20-21 / %x23-5B / %x5D-7E only)', () => {
   const allowed = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
   for (const [label, url, body, authorization, status, code] of [
-    ['an unknown grant_type with a NUL', '/connect/token', 'grant_type=x%00', serviceAuth, 400, 'unsupported_grant_type'],
-    ['an unknown grant_type with a quote, a backslash and non-ASCII', '/connect/token', 'grant_type=%22%5C%C3%A9', serviceAuth, 400, 'unsupported_grant_type'],
-    ['a malformed scope', '/connect/token', 'grant_type=client_credentials&scope=a++b', serviceAuth, 400, 'invalid_scope'],
-    ['a relative resource', '/connect/token', 'grant_type=client_credentials&scope=invoices.read&resource=invoices', serviceAuth, 400, 'invalid_target'],
-    ['an unknown resource with a quote and non-ASCII', '/connect/token', 'grant_type=client_credentials&scope=invoices.read&resource=https%3A%2F%2Fx.example%2F%22%C3%A9', serviceAuth, 400, 'invalid_target'],
-    ['Basic credentials with no colon', '/connect/token', 'grant_type=client_credentials', `Basic ${Buffer.from('service').toString('base64')}`, 401, 'invalid_client'],
-    ['a token_type_hint with a quote and non-ASCII', '/connect/revocation', 'token=x&token_type_hint=%22%C3%A9', referenceAuth, 400, 'unsupported_token_type'],
+    ['an unknown grant_type with a NUL', '/connect/token', 'grant_type=x%00', referenceAuth, 400, 'unsupported_grant_type'],
+    ['an unknown grant_type with a quote, a backslash and non-ASCII', '/connect/token', 'grant_type=%22%5C%C3%A9', referenceAuth, 400, 'unsupported_grant_type'],
+    ['a malformed scope', '/connect/token', 'grant_type=client_credentials&scope=a++b', referenceAuth, 400, 'invalid_scope'],
+    ['a relative resource', '/connect/token', 'grant_type=client_credentials&scope=invoices.read&resource=invoices', referenceAuth, 400, 'invalid_target'],
+    ['an unknown resource with a quote and non-ASCII', '/connect/token', 'grant_type=client_credentials&scope=invoices.read&resource=https%3A%2F%2Fx.example%2F%22%C3%A9', referenceAuth, 400, 'invalid_target'],
+    ['Basic credentials with no colon', '/connect/token', 'grant_type=client_credentials', `Basic ${Buffer.from('reference-service').toString('base64')}`, 401, 'invalid_client'],
   ] as const) {
     it(`error_description for ${label} stays within the allowed characters`, async () => {
       const answer = await withoutWrites(() => postForm(`${server.issuer}${url}`, body, { authorization }));
@@ -603,6 +602,60 @@ describe('HTTP framing and transport', () => {
     assert.doesNotMatch(answer.text, /access_token/);
   });
 
+  // RFC 9110 §5.3: lines of a header that is not a list cannot be combined; node:http keeps only the first
+  // Authorization or Content-Type line in req.headers, so a second one must be caught from the raw lines.
+  // RFC 6749 §5.2: two credentials are more than one authentication.
+  describe('a header sent on two lines → 400 invalid_request, nothing issued or changed', () => {
+    const body = 'grant_type=client_credentials&scope=invoices.read';
+    const headersFor = (repeated: string, length = body.length) => {
+      const lines = [`Content-Type: ${form}`, `Content-Length: ${length}`, `Authorization: ${referenceAuth}`];
+      return repeated === 'Host' ? [...lines, 'Host: other.example'] : [...lines, lines.find((line) => line.startsWith(`${repeated}:`))!];
+    };
+
+    for (const repeated of ['Authorization', 'Content-Type', 'Content-Length', 'Host']) {
+      it(`token endpoint: ${repeated} twice`, async () => {
+        const answer = await withoutWrites(() => rawRequest(port, rawPost('/connect/token', headersFor(repeated), body)));
+        assertError(answer, 400, 'invalid_request');
+      });
+    }
+
+    it('token endpoint: a second Authorization line with other credentials', async () => {
+      const head = [`Content-Type: ${form}`, `Content-Length: ${body.length}`, `Authorization: ${referenceAuth}`, `Authorization: ${serviceAuth}`];
+      assertError(await withoutWrites(() => rawRequest(port, rawPost('/connect/token', head, body))), 400, 'invalid_request');
+    });
+
+    it('token endpoint: the header name in another case on the second line (authorization)', async () => {
+      const head = [`Content-Type: ${form}`, `Content-Length: ${body.length}`, `Authorization: ${referenceAuth}`, `authorization: ${referenceAuth}`];
+      assertError(await withoutWrites(() => rawRequest(port, rawPost('/connect/token', head, body))), 400, 'invalid_request');
+    });
+
+    for (const repeated of ['Authorization', 'Content-Type', 'Content-Length']) {
+      it(`revocation endpoint: ${repeated} twice, and the token stays active`, async () => {
+        const issued = assertTokenResponse(await token({ grant_type: 'client_credentials', scope: 'invoices.read' }, { authorization: referenceAuth }));
+        const revocation = `token=${String(issued.access_token)}`;
+        const answer = await withoutWrites(() => rawRequest(port, rawPost('/connect/revocation', headersFor(repeated, revocation.length), revocation)));
+        assertError(answer, 400, 'invalid_request');
+        const check = await postForm(introspectUrl, { token: String(issued.access_token) }, { authorization: invoicesApiAuth });
+        assert.equal(JSON.parse(check.text).active, true);
+      });
+
+      it(`introspection endpoint: ${repeated} twice`, async () => {
+        const introspection = 'token=abc';
+        const head = headersFor(repeated, introspection.length).map((line) => line.replace(referenceAuth, invoicesApiAuth));
+        assertError(await rawRequest(port, rawPost('/connect/introspect', head, introspection)), 400, 'invalid_request');
+      });
+    }
+
+    it('discovery: Host twice (RFC 9112 §3.2 applies to every request)', async () => {
+      const answer = await rawRequest(port, 'GET /.well-known/openid-configuration HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: 127.0.0.1\r\n\r\n');
+      assertError(answer, 400, 'invalid_request');
+    });
+
+    it('the same request with each header once is served (control)', async () => {
+      assertTokenResponse(await rawRequest(port, rawPost('/connect/token', [`Content-Type: ${form}`, `Content-Length: ${body.length}`, `Authorization: ${referenceAuth}`], body)));
+    });
+  });
+
   it('an absolute-form request target is served like the origin form (RFC 9112 §3.2.2)', async () => {
     const answer = await rawRequest(port, `GET ${discoveryUrl} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
     assert.equal(answer.status, 200, answer.text);
@@ -612,7 +665,7 @@ describe('HTTP framing and transport', () => {
 
 describe('introspection endpoint (RFC 7662)', () => {
   const introspect = (body: string | Record<string, string>, headers: Record<string, string> = { authorization: invoicesApiAuth }) =>
-    withoutWrites(() => postForm(introspectUrl, body, headers));
+    postForm(introspectUrl, body, headers);
 
   it('introspection without authentication → 401 invalid_client with WWW-Authenticate', async () => {
     assertError(await introspect({ token: 'abc' }, {}), 401, 'invalid_client');
@@ -693,15 +746,26 @@ describe('revocation endpoint (RFC 7009)', () => {
   const issueReference = async () => String(assertTokenResponse(await token({ grant_type: 'client_credentials', scope: 'invoices.read' }, { authorization: referenceAuth })).access_token);
 
   it('revocation of an unknown token → 200 with an empty body', async () => {
-    const answer = await withoutWrites(() => revoke({ token: 'unknown-token' }));
+    const answer = await revoke({ token: 'unknown-token' });
     assert.equal(answer.status, 200);
     assert.equal(answer.text, '');
     assert.equal(answer.headers.get('cache-control'), 'no-store');
   });
 
-  it('revocation with token_type_hint=foo → 400 unsupported_token_type, and the token stays active', async () => {
+  // RFC 7009 §2.1: a token not found under the hint is searched for under every type, so the hint never refuses a token.
+  for (const hint of ['foo', 'refresh_token', 'access_token', '%22%C3%A9']) {
+    it(`revocation with token_type_hint=${hint} → 200, and the token is inactive`, async () => {
+      const accessToken = await issueReference();
+      const answer = await revoke(`token=${accessToken}&token_type_hint=${hint}`);
+      assert.equal(answer.status, 200, answer.text);
+      assert.equal(answer.text, '');
+      assert.equal(await isActive(accessToken), false);
+    });
+  }
+
+  it('revocation with a duplicated token_type_hint → 400 invalid_request, and the token stays active', async () => {
     const accessToken = await issueReference();
-    assertError(await withoutWrites(() => revoke({ token: accessToken, token_type_hint: 'foo' })), 400, 'unsupported_token_type');
+    assertError(await withoutWrites(() => revoke(`token=${accessToken}&token_type_hint=access_token&token_type_hint=access_token`)), 400, 'invalid_request');
     assert.equal(await isActive(accessToken), true);
   });
 
@@ -711,12 +775,14 @@ describe('revocation endpoint (RFC 7009)', () => {
     assert.equal(await isActive(accessToken), true);
   });
 
-  it('revocation with client_id alone for a confidential client → 401 invalid_client', async () => {
-    assertError(await withoutWrites(() => revoke({ token: 'x', client_id: 'reference-service' }, {})), 401, 'invalid_client');
+  it('revocation with client_id alone for a confidential client → 401 invalid_client, and the token stays active', async () => {
+    const accessToken = await issueReference();
+    assertError(await withoutWrites(() => revoke({ token: accessToken, client_id: 'reference-service' }, {})), 401, 'invalid_client');
+    assert.equal(await isActive(accessToken), true);
   });
 
   it('revocation without token → 400 invalid_request', async () => {
-    assertError(await withoutWrites(() => revoke({ token_type_hint: 'access_token' })), 400, 'invalid_request');
+    assertError(await revoke({ token_type_hint: 'access_token' }), 400, 'invalid_request');
   });
 
   it('revocation of another client’s token → 200, and the token stays active', async () => {

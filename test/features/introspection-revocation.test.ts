@@ -68,6 +68,25 @@ describe('introspection (RFC 7662) and revocation (RFC 7009) with openid-client'
     });
   }
 
+  // RFC 7662 §2.1 and RFC 7009 §2.1: token_type_hint is an optimisation; a token not found under it is
+  // searched for under every type, so an unknown or wrong hint answers exactly as no hint does.
+  for (const format of ['jwt', 'reference'] as const) {
+    for (const hint of [undefined, 'foo', 'refresh_token', 'access_token']) {
+      const label = hint === undefined ? 'no hint' : `token_type_hint=${hint}`;
+      it(`${format} token, ${label}: introspection answers as without a hint, and revocation revokes`, async () => {
+        const owner = format === 'jwt' ? service : referenceService;
+        const { access_token } = await client.clientCredentialsGrant(owner, { scope: 'invoices.read' });
+        const parameters = hint === undefined ? undefined : { token_type_hint: hint };
+        const plain = await client.tokenIntrospection(invoicesApi, access_token);
+        const hinted = await client.tokenIntrospection(invoicesApi, access_token, parameters);
+        assert.equal(hinted.active, true);
+        assert.deepEqual({ ...hinted }, { ...plain });
+        await client.tokenRevocation(owner, access_token, parameters);
+        assert.deepEqual({ ...(await client.tokenIntrospection(invoicesApi, access_token, parameters)) }, { active: false });
+      });
+    }
+  }
+
   it('a token that was tampered with is inactive', async () => {
     const { access_token } = await client.clientCredentialsGrant(service, { scope: 'invoices.read' });
     const [header, payload, signature] = access_token.split('.');
@@ -86,4 +105,37 @@ describe('introspection (RFC 7662) and revocation (RFC 7009) with openid-client'
   it('revoking an unknown token answers 200 (RFC 7009 §2.2)', async () => {
     await client.tokenRevocation(service, 'no-such-token');
   });
+});
+
+describe('tokens die with their client', () => {
+  for (const change of ['disabled', 'removed'] as const) {
+    it(`JWT and reference tokens of a client that was ${change} introspect as inactive, and the token endpoint refuses the client`, async () => {
+      const server = await startTestServer({ config: testConfig() });
+      try {
+        const service = await rp(server, 'service', 'service-secret');
+        const referenceService = await rp(server, 'reference-service', 'reference-secret');
+        const invoicesApi = await rp(server, 'urn:invoices', 'invoices-secret');
+        const jwt = (await client.clientCredentialsGrant(service, { scope: 'invoices.read' })).access_token;
+        const reference = (await client.clientCredentialsGrant(referenceService, { scope: 'invoices.read' })).access_token;
+        assert.equal((await client.tokenIntrospection(invoicesApi, jwt)).active, true, 'control: active before the change');
+        assert.equal((await client.tokenIntrospection(invoicesApi, reference)).active, true, 'control: active before the change');
+
+        const clients = server.idproo.services.stores.clients;
+        const others = (await clients.listClients()).filter((c) => c.clientId !== 'service' && c.clientId !== 'reference-service');
+        const changed = change === 'disabled' ? (await clients.listClients()).map((c) => (others.includes(c) ? c : { ...c, enabled: false })) : others;
+        await clients.replaceClients(changed);
+
+        assert.deepEqual({ ...(await client.tokenIntrospection(invoicesApi, jwt)) }, { active: false });
+        assert.deepEqual({ ...(await client.tokenIntrospection(invoicesApi, reference)) }, { active: false });
+        for (const rp of [service, referenceService]) {
+          await assert.rejects(client.clientCredentialsGrant(rp, { scope: 'invoices.read' }), (error: client.WWWAuthenticateChallengeError) => {
+            assert.equal(error.status, 401);
+            return true;
+          });
+        }
+      } finally {
+        await server.close();
+      }
+    });
+  }
 });

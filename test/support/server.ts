@@ -52,7 +52,7 @@ export const testConfig = (): IdProoConfigInput => ({
       clientId: 'reference-service',
       clientSecrets: ['reference-secret'],
       allowedGrantTypes: ['client_credentials'],
-      allowedScopes: ['invoices.read', 'orders'],
+      allowedScopes: ['invoices.read', 'orders', 'openid'],
       accessTokenType: 'reference',
     },
     { clientId: 'disabled', enabled: false, clientSecrets: ['disabled-secret'], allowedGrantTypes: ['client_credentials'], allowedScopes: ['invoices.read'] },
