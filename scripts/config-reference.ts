@@ -131,7 +131,7 @@ const sections: readonly Section[] = [
   {
     title: 'Secrets',
     intro:
-      'A secret is written either as a string, or as an object when it needs an expiration or a note. The string is the secret itself, or its digest written as `sha256:<base64>` / `sha512:<base64>` (see the formats below). Only digests are stored.',
+      'A secret is written either as a string, or as an object when it needs an expiration or a note. The string is the secret itself, or its digest written as `sha256:<base64>` / `sha512:<base64>` (see the formats below). Only digests are stored, as a fast unsalted digest, which is safe for long random secrets only: a plain secret shorter than 16 characters gets a warning at start (`config.short_secrets`, naming its path). Make secrets with `openssl rand -base64 32`.',
     at: ['clients', '[]', 'clientSecrets', '[]'],
     fields: {
       value: { meaning: 'The secret, plain or as `sha256:<base64>` / `sha512:<base64>`.' },

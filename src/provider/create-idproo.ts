@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseConfig } from '../config/load.ts';
 import { parseIssuer, type IdProoConfig, type IdProoConfigInput } from '../config/schema.ts';
+import { minimumPlainSecretLength, shortPlainSecrets } from '../config/secrets.ts';
 import { toConfigurationData } from '../config/to-store.ts';
 import { discoveryDocument } from '../endpoints/discovery.ts';
 import { createGrantHandlers } from '../grants/index.ts';
@@ -64,6 +65,13 @@ export async function createIdProo(options: IdProoOptions): Promise<IdProo> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const stores = options.stores ?? createMemoryStores();
+  const weak = shortPlainSecrets(config);
+  if (weak.length > 0) {
+    logger.warn(
+      { event: 'config.short_secrets', paths: weak },
+      `${weak.length} plain secret(s) shorter than ${minimumPlainSecretLength} characters (${weak.join(', ')}): secrets are stored as an unsalted SHA-256, so from a leaked database a short one can be guessed; use long random secrets (openssl rand -base64 32)`,
+    );
+  }
 
   if (options.syncConfiguration ?? true) {
     const data = await toConfigurationData(config);

@@ -4,7 +4,9 @@ import { describe, it } from 'node:test';
 import { parseDuration } from '../../src/config/duration.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import { hashPassword, isPasswordHash, verifyPassword } from '../../src/config/passwords.ts';
-import { hashSecretValue, toStoredSecret } from '../../src/config/secrets.ts';
+import { hashSecretValue, shortPlainSecrets, toStoredSecret } from '../../src/config/secrets.ts';
+import { createIdProo } from '../../src/provider/create-idproo.ts';
+import { recordingLogger } from '../features/hostile-support.ts';
 import { toConfigurationData } from '../../src/config/to-store.ts';
 
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('base64');
@@ -72,6 +74,32 @@ describe('toStoredSecret', () => {
       ],
     });
     assert.deepEqual(config.clients[0]!.clientSecrets, ['plain', `sha256:${digest}`, { value: 'next', expiration: '2030-01-01T00:00:00Z', description: 'next year' }]);
+  });
+});
+
+describe('short plain secrets', () => {
+  const config = () =>
+    parseConfig({
+      apiScopes: [{ name: 'api' }],
+      apiResources: [{ name: 'urn:api', scopes: ['api'], apiSecrets: ['long-enough-secret-1', 'short-api'] }],
+      clients: [
+        { clientId: 'a', clientSecrets: ['sixteen-chars-ok', 'fifteen-chars-x'], allowedGrantTypes: ['client_credentials'], allowedScopes: ['api'] },
+        { clientId: 'b', clientSecrets: [{ value: 'tiny' }, `sha256:${sha256('x')}`], allowedGrantTypes: ['client_credentials'], allowedScopes: ['api'] },
+      ],
+    });
+
+  it('are found by path: plain values under 16 characters; pre-hashed ones are never short', () => {
+    assert.deepEqual(shortPlainSecrets(config()), ['clients[0].clientSecrets[1]', 'clients[1].clientSecrets[0]', 'apiResources[0].apiSecrets[1]']);
+  });
+
+  it('get one warning at start that names them and never their values', async () => {
+    const log = recordingLogger();
+    const idproo = await createIdProo({ config: config(), issuer: 'https://idp.example.com', logger: log.logger });
+    await idproo.close();
+    const warnings = log.entries.filter((entry) => entry.level === 'warn' && /shorter than 16/.test(entry.msg ?? ''));
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!.msg!, /clients\[0\]\.clientSecrets\[1\], clients\[1\]\.clientSecrets\[0\], apiResources\[0\]\.apiSecrets\[1\]/);
+    assert.doesNotMatch(JSON.stringify(warnings), /fifteen-chars-x|tiny|short-api/);
   });
 });
 

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as client from 'openid-client';
+import { handleKey } from '../../src/util/crypto.ts';
 import { startTestServer, testConfig, type TestServer } from '../support/server.ts';
 
 /** openid-client v6 is the relying party throughout: discovery, then the grant, as an application would. */
@@ -119,7 +121,13 @@ describe('client credentials grant (RFC 6749 §4.4) with openid-client', () => {
     const tokens = await client.clientCredentialsGrant(config, { scope: 'invoices.read' });
     assert.match(tokens.access_token, /^[A-Za-z0-9_-]{43}$/);
     assert.equal(Buffer.from(tokens.access_token, 'base64url').length, 32);
-    assert.equal(await server.idproo.services.stores.grants.getGrant(tokens.access_token), undefined, 'the handle itself is not a store key');
+    const grants = server.idproo.services.stores.grants;
+    const stored = await grants.getGrant(handleKey(tokens.access_token));
+    assert.ok(stored, 'the token is stored under the SHA-256 of its handle');
+    assert.equal(stored.key, createHash('sha256').update(tokens.access_token).digest('base64url'));
+    assert.equal(stored.clientId, 'reference-service');
+    assert.doesNotMatch(JSON.stringify(stored), new RegExp(tokens.access_token), 'the handle appears nowhere in the stored record');
+    assert.equal(await grants.getGrant(tokens.access_token), undefined, 'the handle itself is not a store key');
   });
 
   it('token responses are not cacheable (RFC 6749 §5.1)', async () => {
