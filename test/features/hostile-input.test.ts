@@ -219,7 +219,8 @@ describe('token endpoint: body size (default cap 64 KiB)', () => {
     const { answer, sentBeforeAnswer } = await streamHugeChunkedBody(64 * 1024 * 1024, 0);
     assert.match(answer, /^HTTP\/1\.1 413 /);
     assert.match(answer, /"error":"invalid_request"/);
-    // The cap is 64 KiB; what else was sent sat in socket buffers. (about 4 MiB on loopback here); "long before" is under 16 MiB, not 64.
+    // The cap is 64 KiB; what else was sent sat in socket buffers (about 4 MiB on loopback here), so
+    // "long before" is under 16 MiB of the 64.
     assert.ok(sentBeforeAnswer >= 0 && sentBeforeAnswer < 16 * 1024 * 1024, `answered after ${sentBeforeAnswer} bytes`);
   });
 
