@@ -8,7 +8,7 @@ import type { GrantHandler } from '../grants/types.ts';
 import { defaultMaxBodyBytes } from '../http/body.ts';
 import { createRequestHandler, type RequestHandler } from '../http/handler.ts';
 import { DataProtector } from '../keys/data-protection.ts';
-import { KeyManager } from '../keys/key-manager.ts';
+import { SigningKeyService } from '../keys/signing-key-service.ts';
 import { CachedResourceIndex } from '../resources/resource-index.ts';
 import { createMemoryStores } from '../stores/index.ts';
 import type { Stores } from '../stores/types.ts';
@@ -72,8 +72,8 @@ export async function createIdProo(options: IdProoOptions): Promise<IdProo> {
     await stores.users.replaceUsers(data.users);
   }
 
-  const keys = new KeyManager({
-    store: stores.keys,
+  const keys = new SigningKeyService({
+    store: stores.signingKeys,
     protector: new DataProtector(options.dataProtectionKey ?? randomBytes(32)),
     clock,
     logger,

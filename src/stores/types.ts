@@ -161,7 +161,7 @@ export interface StoredSigningKey {
   readonly data: string;
 }
 
-export interface KeyStore {
+export interface SigningKeyStore {
   listKeys(): Promise<StoredSigningKey[]>;
   /** Adds a key; rejects if the kid exists. */
   addKey(key: StoredSigningKey): Promise<void>;
@@ -174,6 +174,6 @@ export interface Stores {
   readonly users: UserStore;
   readonly grants: GrantStore;
   readonly revocations: RevocationStore;
-  readonly keys: KeyStore;
+  readonly signingKeys: SigningKeyStore;
   close(): Promise<void>;
 }

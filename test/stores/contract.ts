@@ -358,28 +358,28 @@ export function runStoreContract(name: string, open: () => Promise<Stores> | Sto
       });
     });
 
-    describe('KeyStore', () => {
+    describe('SigningKeyStore', () => {
       it('adds, lists and removes keys', async () => {
-        assert.deepEqual(await stores.keys.listKeys(), []);
-        await stores.keys.addKey(signingKey('k2', NOW));
-        await stores.keys.addKey(signingKey('k1', NOW - 1000));
-        assert.deepEqual((await stores.keys.listKeys()).sort(byKid), [signingKey('k1', NOW - 1000), signingKey('k2', NOW)]);
-        await stores.keys.removeKey('k1');
-        assert.deepEqual(await stores.keys.listKeys(), [signingKey('k2', NOW)]);
-        await stores.keys.removeKey('unknown');
-        assert.deepEqual(await stores.keys.listKeys(), [signingKey('k2', NOW)]);
+        assert.deepEqual(await stores.signingKeys.listKeys(), []);
+        await stores.signingKeys.addKey(signingKey('k2', NOW));
+        await stores.signingKeys.addKey(signingKey('k1', NOW - 1000));
+        assert.deepEqual((await stores.signingKeys.listKeys()).sort(byKid), [signingKey('k1', NOW - 1000), signingKey('k2', NOW)]);
+        await stores.signingKeys.removeKey('k1');
+        assert.deepEqual(await stores.signingKeys.listKeys(), [signingKey('k2', NOW)]);
+        await stores.signingKeys.removeKey('unknown');
+        assert.deepEqual(await stores.signingKeys.listKeys(), [signingKey('k2', NOW)]);
       });
 
       it('rejects a duplicate kid and keeps the original', async () => {
-        await stores.keys.addKey(signingKey('k1'));
-        await assert.rejects(stores.keys.addKey({ ...signingKey('k1'), data: 'other' }), DuplicateKeyError);
-        assert.deepEqual(await stores.keys.listKeys(), [signingKey('k1')]);
+        await stores.signingKeys.addKey(signingKey('k1'));
+        await assert.rejects(stores.signingKeys.addKey({ ...signingKey('k1'), data: 'other' }), DuplicateKeyError);
+        assert.deepEqual(await stores.signingKeys.listKeys(), [signingKey('k1')]);
       });
 
       it('cannot be changed through its results', async () => {
-        await stores.keys.addKey(signingKey('k1'));
-        tryToMutate(await stores.keys.listKeys());
-        assert.deepEqual(await stores.keys.listKeys(), [signingKey('k1')]);
+        await stores.signingKeys.addKey(signingKey('k1'));
+        tryToMutate(await stores.signingKeys.listKeys());
+        assert.deepEqual(await stores.signingKeys.listKeys(), [signingKey('k1')]);
       });
     });
 
@@ -393,7 +393,7 @@ export function runStoreContract(name: string, open: () => Promise<Stores> | Sto
         await assert.rejects(stores.grants.getGrant('k'));
         await assert.rejects(stores.grants.consumeGrant('k', NOW));
         await assert.rejects(stores.revocations.isTokenRevoked('j'));
-        await assert.rejects(stores.keys.listKeys());
+        await assert.rejects(stores.signingKeys.listKeys());
       });
     });
   });

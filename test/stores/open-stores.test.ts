@@ -28,7 +28,7 @@ describe('openStores', () => {
   it('opens an absolute SQLite path and sqlite::memory:', async () => {
     for (const url of [`sqlite:${join(dir, 'absolute.db')}`, 'sqlite::memory:']) {
       const stores = openStores(url);
-      assert.deepEqual(await stores.keys.listKeys(), []);
+      assert.deepEqual(await stores.signingKeys.listKeys(), []);
       await stores.close();
     }
   });

@@ -44,7 +44,7 @@ describe('sqlite stores on disk', () => {
     await first.grants.storeGrant(consumed);
     await first.grants.consumeGrant(consumed.key, NOW);
     await first.revocations.revokeToken('jti', NOW + 1000);
-    await first.keys.addKey(signingKey('k1'));
+    await first.signingKeys.addKey(signingKey('k1'));
     await first.close();
 
     const second = openSqliteStores(path);
@@ -56,7 +56,7 @@ describe('sqlite stores on disk', () => {
       assert.deepEqual(await second.grants.getGrant(consumed.key), { ...consumed, consumedAt: NOW });
       assert.equal(await second.grants.consumeGrant(consumed.key, NOW + 1), undefined);
       assert.equal(await second.revocations.isTokenRevoked('jti'), true);
-      assert.deepEqual(await second.keys.listKeys(), [signingKey('k1')]);
+      assert.deepEqual(await second.signingKeys.listKeys(), [signingKey('k1')]);
     } finally {
       await second.close();
     }
