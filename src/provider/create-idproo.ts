@@ -9,7 +9,7 @@ import type { GrantHandler } from '../grants/types.ts';
 import { defaultMaxBodyBytes } from '../http/body.ts';
 import { createRequestHandler, type RequestHandler } from '../http/handler.ts';
 import { DataProtector } from '../keys/data-protection.ts';
-import { KeyManager } from '../keys/key-manager.ts';
+import { SigningKeyService } from '../keys/signing-key-service.ts';
 import { CachedResourceIndex } from '../resources/resource-index.ts';
 import { createMemoryStores } from '../stores/index.ts';
 import type { Stores } from '../stores/types.ts';
@@ -27,8 +27,10 @@ export interface IdProoOptions {
   /** Defaults to in-memory stores (nothing survives a restart). */
   readonly stores?: Stores;
   /**
-   * Writes the configuration's clients, resources and users into the stores at start (default true).
-   * An application that manages them in its own stores sets false.
+   * Applies the configuration's clients, resources and users to the stores at start (default true):
+   * those the file listed before and no longer lists are removed; entries written through the store
+   * (`saveClient`, …) are never touched, and a file that lists one of their ids stops the start.
+   * An application that manages all of them in its own stores sets false.
    */
   readonly syncConfiguration?: boolean;
   /** 32-byte key that encrypts signing keys at rest; random (so keys die with the process) when absent. */
@@ -54,7 +56,7 @@ export interface IdProo {
   close(): Promise<void>;
 }
 
-/** Builds a provider: validates the configuration, syncs it into the stores, loads keys and wires the routes. */
+/** Builds a provider: validates the configuration, applies it to the stores, loads keys and wires the routes. */
 export async function createIdProo(options: IdProoOptions): Promise<IdProo> {
   const config = parseConfig(options.config);
   const issuerInput = options.issuer ?? config.issuer;
@@ -75,13 +77,13 @@ export async function createIdProo(options: IdProoOptions): Promise<IdProo> {
 
   if (options.syncConfiguration ?? true) {
     const data = await toConfigurationData(config);
-    await stores.clients.replaceClients(data.clients);
-    await stores.resources.replaceResources(data.resources);
-    await stores.users.replaceUsers(data.users);
+    await stores.clients.syncConfiguredClients(data.clients);
+    await stores.resources.syncConfiguredResources(data.resources);
+    await stores.users.syncConfiguredUsers(data.users);
   }
 
-  const keys = new KeyManager({
-    store: stores.keys,
+  const keys = new SigningKeyService({
+    store: stores.signingKeys,
     protector: new DataProtector(options.dataProtectionKey ?? randomBytes(32)),
     clock,
     logger,

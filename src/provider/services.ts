@@ -1,4 +1,4 @@
-import type { KeyManager } from '../keys/key-manager.ts';
+import type { SigningKeyService } from '../keys/signing-key-service.ts';
 import type { CachedResourceIndex } from '../resources/resource-index.ts';
 import type { Stores } from '../stores/types.ts';
 import type { Clock } from '../util/clock.ts';
@@ -13,6 +13,6 @@ export interface Services {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly stores: Stores;
-  readonly keys: KeyManager;
+  readonly keys: SigningKeyService;
   readonly resources: CachedResourceIndex;
 }

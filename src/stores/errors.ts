@@ -12,3 +12,38 @@ export class DuplicateKeyError extends Error {
     this.key = key;
   }
 }
+
+const quoted = (keys: readonly string[]) => keys.map((key) => `"${key}"`).join(', ');
+
+/**
+ * The configuration file lists entries that were written through the store (an admin API, dynamic
+ * registration), which the file may not take over: its next start would silently replace, say, a
+ * registered client's secrets. Thrown by `syncConfigured…`, so it stops the start.
+ */
+export class ConfigurationConflictError extends Error {
+  readonly kind: string;
+  readonly keys: readonly string[];
+  constructor(kind: string, keys: readonly string[], remove: string) {
+    const one = keys.length === 1;
+    super(
+      `the configuration file lists ${kind} ${quoted(keys)}, which ${one ? 'was' : 'were'} created through the store, not by the file, ` +
+        `and the file never takes over such entries: rename ${one ? 'it' : 'them'} in the configuration file, ` +
+        `or, if the file should own ${one ? 'it' : 'them'}, remove the stored ${kind} (${remove}) and start again`,
+    );
+    this.name = 'ConfigurationConflictError';
+    this.kind = kind;
+    this.keys = keys;
+  }
+}
+
+/** A write through the store aimed at an entry the configuration file owns, which its next start would undo. */
+export class ConfiguredEntryError extends Error {
+  readonly kind: string;
+  readonly key: string;
+  constructor(kind: string, key: string) {
+    super(`${kind} "${key}" comes from the configuration file, which rewrites it at every start; change or remove it in the file instead`);
+    this.name = 'ConfiguredEntryError';
+    this.kind = kind;
+    this.key = key;
+  }
+}

@@ -2,7 +2,7 @@
  * Narrow async interfaces, one per aggregate. Every implementation (memory, SQLite, and PostgreSQL
  * later) passes the one contract suite in test/stores/. Nothing backend-specific leaks through:
  * times are epoch milliseconds, handles arrive already hashed, and every operation that must be
- * atomic (consume, replaceAll, addKey) is a single call.
+ * atomic (consumeGrant, syncConfigured…, addKey) is a single call.
  */
 
 /** A secret as stored: only its hash. `hash` is base64 of the digest of the UTF-8 secret. */
@@ -79,25 +79,65 @@ export interface User {
   readonly claims: Readonly<Record<string, ClaimValue>>;
 }
 
+/*
+ * Clients, resources and users have two owners. The configuration file owns the entries it lists:
+ * `syncConfigured…` creates, updates and removes them at every start. Everything else (an admin API,
+ * dynamic client registration, user registration) writes with `save…`/`remove…`, and those entries are
+ * the store's: the file never changes or removes them, and `save…`/`remove…` never touch the file's
+ * (docs/decisions/0006-configuration-owned-entries.md).
+ */
+
 export interface ClientStore {
   findClientById(clientId: string): Promise<Client | undefined>;
   listClients(): Promise<Client[]>;
-  /** Replaces every client at once (configuration sync at start). Atomic. */
-  replaceClients(clients: readonly Client[]): Promise<void>;
+  /** Creates or updates a client the store owns. Rejects with ConfiguredEntryError if the configuration owns the id. */
+  saveClient(client: Client): Promise<void>;
+  /** Removes a client the store owns; false if there was none. Rejects with ConfiguredEntryError for a configured one. */
+  removeClient(clientId: string): Promise<boolean>;
+  /**
+   * Makes the configured clients exactly `clients`: each is created or updated, configured clients not
+   * listed are removed, clients the store owns are untouched. Atomic; changes nothing when it rejects:
+   * DuplicateKeyError if the list repeats an id, ConfigurationConflictError naming every listed id
+   * that a client the store owns already has.
+   */
+  syncConfiguredClients(clients: readonly Client[]): Promise<void>;
 }
+
+/** The kinds of resource, by the name `saveResource`/`removeResource` take, and what each holds. */
+export interface ResourceKinds {
+  readonly apiScope: ApiScope;
+  readonly apiResource: ApiResource;
+  readonly identityResource: IdentityResource;
+}
+
+export type ResourceKind = keyof ResourceKinds;
 
 export interface ResourceStore {
   getAllResources(): Promise<Resources>;
   findApiResourceByName(name: string): Promise<ApiResource | undefined>;
-  /** Replaces every resource at once (configuration sync at start). Atomic. */
-  replaceResources(resources: Resources): Promise<void>;
+  /**
+   * Creates or updates a resource the store owns. Names are unique per kind: an API scope and an
+   * identity resource may share one. Rejects with ConfiguredEntryError if the configuration owns it.
+   */
+  saveResource<K extends ResourceKind>(kind: K, resource: ResourceKinds[K]): Promise<void>;
+  /** Removes a resource the store owns; false if there was none. Rejects with ConfiguredEntryError for a configured one. */
+  removeResource(kind: ResourceKind, name: string): Promise<boolean>;
+  /** As `syncConfiguredClients`, for every kind of resource at once. */
+  syncConfiguredResources(resources: Resources): Promise<void>;
 }
 
 export interface UserStore {
   findUserBySubjectId(subjectId: string): Promise<User | undefined>;
   findUserByUsername(username: string): Promise<User | undefined>;
-  /** Replaces every user at once (configuration sync at start). Atomic. */
-  replaceUsers(users: readonly User[]): Promise<void>;
+  /**
+   * Creates or updates (by subjectId) a user the store owns. Rejects with DuplicateKeyError if another
+   * user has the username, ConfiguredEntryError if the configuration owns the subjectId.
+   */
+  saveUser(user: User): Promise<void>;
+  /** Removes a user the store owns; false if there was none. Rejects with ConfiguredEntryError for a configured one. */
+  removeUser(subjectId: string): Promise<boolean>;
+  /** As `syncConfiguredClients`; a conflict is a subjectId or a username that a user the store owns has. */
+  syncConfiguredUsers(users: readonly User[]): Promise<void>;
 }
 
 /**
@@ -161,7 +201,7 @@ export interface StoredSigningKey {
   readonly data: string;
 }
 
-export interface KeyStore {
+export interface SigningKeyStore {
   listKeys(): Promise<StoredSigningKey[]>;
   /** Adds a key; rejects if the kid exists. */
   addKey(key: StoredSigningKey): Promise<void>;
@@ -174,6 +214,6 @@ export interface Stores {
   readonly users: UserStore;
   readonly grants: GrantStore;
   readonly revocations: RevocationStore;
-  readonly keys: KeyStore;
+  readonly signingKeys: SigningKeyStore;
   close(): Promise<void>;
 }

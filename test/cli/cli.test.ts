@@ -570,7 +570,7 @@ describe('idproo start', { concurrency: 4 }, () => {
       const { code, stderr } = await run(['start', '--config', demo, '--db', `sqlite:${join(data, 'x.db')}`, '--port', String(port)], { env: env({ IDPROO_DATA_KEY: bad }) });
       assert.equal(code, 1, bad);
       assert.match(stderr, /IDPROO_DATA_KEY must be 32 random bytes written as base64 or hex; make one with: openssl rand -base64 32/);
-      assert.doesNotMatch(stderr, new RegExp(bad), 'the key itself is not echoed');
+      assert.ok(!stderr.includes(bad), 'the key itself is not echoed');
     }
     assert.equal(await isListening(port), false);
     assert.ok(!existsSync(join(data, 'data-protection.key')));

@@ -163,7 +163,7 @@ describe('client credentials with a store that holds a public client', () => {
     const server = await startTestServer({ config: testConfig(), stores });
     try {
       const [first] = await stores.clients.listClients();
-      await stores.clients.replaceClients([{ ...first!, clientId: 'public-service', requireClientSecret: false, clientSecrets: [] }]);
+      await stores.clients.saveClient({ ...first!, clientId: 'public-service', requireClientSecret: false, clientSecrets: [] });
       const answer = await postForm(`${server.issuer}/connect/token`, { grant_type: 'client_credentials', client_id: 'public-service' });
       assert.equal(answer.status, 400);
       assert.equal(answer.json!.error, 'unauthorized_client');

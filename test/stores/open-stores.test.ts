@@ -12,7 +12,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 describe('openStores', () => {
   it('opens memory stores', async () => {
     const stores = openStores('memory:');
-    await stores.clients.replaceClients([fullClient('a')]);
+    await stores.clients.saveClient(fullClient('a'));
     assert.deepEqual(await stores.clients.findClientById('a'), fullClient('a'));
     await stores.close();
   });
@@ -20,7 +20,7 @@ describe('openStores', () => {
   it('opens a SQLite file relative to the working directory', async () => {
     const path = join(dir, 'data', 'idproo.db');
     const stores = openStores(`sqlite:${relative(process.cwd(), path)}`);
-    await stores.clients.replaceClients([fullClient('a')]);
+    await stores.clients.saveClient(fullClient('a'));
     await stores.close();
     assert.ok(existsSync(path));
   });
@@ -28,7 +28,7 @@ describe('openStores', () => {
   it('opens an absolute SQLite path and sqlite::memory:', async () => {
     for (const url of [`sqlite:${join(dir, 'absolute.db')}`, 'sqlite::memory:']) {
       const stores = openStores(url);
-      assert.deepEqual(await stores.keys.listKeys(), []);
+      assert.deepEqual(await stores.signingKeys.listKeys(), []);
       await stores.close();
     }
   });

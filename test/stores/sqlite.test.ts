@@ -6,12 +6,37 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, describe, it } from 'node:test';
 import { Worker } from 'node:worker_threads';
+import { ConfiguredEntryError } from '../../src/stores/errors.ts';
 import { openSqliteStores } from '../../src/stores/sqlite/sqlite-stores.ts';
 import { runStoreContract } from './contract.ts';
-import { NOW, fullClient, grant, minimalGrant, resources, signingKey, user } from './fixtures.ts';
+import { NOW, apiResource, fullClient, grant, minimalClient, minimalGrant, resources, signingKey, user } from './fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'idproo-stores-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
+
+// The schema as IdProo 0.1.0 released it (migration 1 in src/stores/sqlite/schema.ts), copied here so
+// that the upgrade is tested from what real databases hold, whatever happens to the source later.
+const schemaVersion1 = `
+  CREATE TABLE clients (client_id TEXT PRIMARY KEY, json TEXT NOT NULL);
+  CREATE TABLE resources (
+    kind TEXT NOT NULL CHECK (kind IN ('api_scope', 'api_resource', 'identity_resource')),
+    name TEXT NOT NULL,
+    json TEXT NOT NULL,
+    PRIMARY KEY (kind, name)
+  );
+  CREATE TABLE users (subject_id TEXT PRIMARY KEY, username TEXT NOT NULL UNIQUE, json TEXT NOT NULL);
+  CREATE TABLE grants (
+    key TEXT PRIMARY KEY, type TEXT NOT NULL, client_id TEXT NOT NULL, subject_id TEXT, session_id TEXT,
+    created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, consumed_at INTEGER, data TEXT NOT NULL
+  );
+  CREATE INDEX grants_subject ON grants (subject_id, client_id, type);
+  CREATE INDEX grants_session ON grants (session_id);
+  CREATE INDEX grants_client ON grants (client_id, type);
+  CREATE INDEX grants_expires_at ON grants (expires_at);
+  CREATE TABLE revocations (jti TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
+  CREATE INDEX revocations_expires_at ON revocations (expires_at);
+  CREATE TABLE signing_keys (kid TEXT PRIMARY KEY, alg TEXT NOT NULL, created_at INTEGER NOT NULL, data TEXT NOT NULL);
+`;
 
 let files = 0;
 const freshPath = () => join(dir, `stores-${++files}.db`);
@@ -26,7 +51,7 @@ describe('sqlite stores on disk', () => {
     const db = new DatabaseSync(path);
     try {
       assert.deepEqual({ ...db.prepare('PRAGMA journal_mode').get() }, { journal_mode: 'wal' });
-      assert.deepEqual({ ...db.prepare('PRAGMA user_version').get() }, { user_version: 1 });
+      assert.deepEqual({ ...db.prepare('PRAGMA user_version').get() }, { user_version: 2 });
     } finally {
       db.close();
     }
@@ -37,28 +62,76 @@ describe('sqlite stores on disk', () => {
     const g = grant();
     const consumed = minimalGrant();
     const first = openSqliteStores(path);
-    await first.clients.replaceClients([fullClient('a')]);
-    await first.resources.replaceResources(resources());
-    await first.users.replaceUsers([user('1', 'alice')]);
+    await first.clients.syncConfiguredClients([fullClient('a')]);
+    await first.clients.saveClient(minimalClient('registered'));
+    await first.resources.syncConfiguredResources(resources());
+    await first.users.syncConfiguredUsers([user('1', 'alice')]);
+    await first.users.saveUser(user('2', 'bob'));
     await first.grants.storeGrant(g);
     await first.grants.storeGrant(consumed);
     await first.grants.consumeGrant(consumed.key, NOW);
     await first.revocations.revokeToken('jti', NOW + 1000);
-    await first.keys.addKey(signingKey('k1'));
+    await first.signingKeys.addKey(signingKey('k1'));
     await first.close();
 
     const second = openSqliteStores(path);
     try {
-      assert.deepEqual(await second.clients.listClients(), [fullClient('a')]);
+      assert.deepEqual(await second.clients.listClients(), [fullClient('a'), minimalClient('registered')]);
       assert.deepEqual(await second.resources.getAllResources(), resources());
       assert.deepEqual(await second.users.findUserByUsername('alice'), user('1', 'alice'));
+      assert.deepEqual(await second.users.findUserByUsername('bob'), user('2', 'bob'));
       assert.deepEqual(await second.grants.getGrant(g.key), g);
       assert.deepEqual(await second.grants.getGrant(consumed.key), { ...consumed, consumedAt: NOW });
       assert.equal(await second.grants.consumeGrant(consumed.key, NOW + 1), undefined);
       assert.equal(await second.revocations.isTokenRevoked('jti'), true);
-      assert.deepEqual(await second.keys.listKeys(), [signingKey('k1')]);
+      assert.deepEqual(await second.signingKeys.listKeys(), [signingKey('k1')]);
+      // Who owns each entry is kept too: the next start's sync removes the file's client, not the registered one.
+      await assert.rejects(second.clients.saveClient(minimalClient('a')), ConfiguredEntryError);
+      await second.clients.syncConfiguredClients([]);
+      await second.users.syncConfiguredUsers([]);
+      assert.deepEqual(await second.clients.listClients(), [minimalClient('registered')]);
+      assert.deepEqual(await second.users.findUserByUsername('bob'), user('2', 'bob'));
     } finally {
       await second.close();
+    }
+  });
+
+  it('migrates a database made by the first schema (user_version 1), keeping its rows as the configuration file\'s', async () => {
+    const path = freshPath();
+    const old = new DatabaseSync(path);
+    old.exec(schemaVersion1);
+    old.exec('PRAGMA user_version = 1');
+    const g = grant();
+    old.prepare('INSERT INTO clients (client_id, json) VALUES (?, ?)').run('a', JSON.stringify(fullClient('a')));
+    old.prepare('INSERT INTO resources (kind, name, json) VALUES (?, ?, ?)').run('api_resource', 'api1', JSON.stringify(apiResource('api1')));
+    old.prepare('INSERT INTO users (subject_id, username, json) VALUES (?, ?, ?)').run('1', 'alice', JSON.stringify(user('1', 'alice')));
+    old.prepare('INSERT INTO grants (key, type, client_id, subject_id, session_id, created_at, expires_at, consumed_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)')
+      .run(g.key, g.type, g.clientId, g.subjectId!, g.sessionId!, g.createdAt, g.expiresAt, g.data);
+    old.prepare('INSERT INTO revocations (jti, expires_at) VALUES (?, ?)').run('jti', NOW + 1000);
+    old.prepare('INSERT INTO signing_keys (kid, alg, created_at, data) VALUES (?, ?, ?, ?)').run('k1', 'RS256', NOW, 'ciphertext-of-k1');
+    old.close();
+
+    const stores = openSqliteStores(path);
+    try {
+      assert.deepEqual(await stores.clients.listClients(), [fullClient('a')]);
+      assert.deepEqual(await stores.resources.findApiResourceByName('api1'), apiResource('api1'));
+      assert.deepEqual(await stores.users.findUserByUsername('alice'), user('1', 'alice'));
+      assert.deepEqual(await stores.grants.getGrant(g.key), g);
+      assert.equal(await stores.revocations.isTokenRevoked('jti'), true);
+      assert.deepEqual(await stores.signingKeys.listKeys(), [signingKey('k1')]);
+      // The first schema's rows were all written by the start-up sync: they are the file's.
+      await assert.rejects(stores.clients.saveClient(minimalClient('a')), ConfiguredEntryError);
+      await assert.rejects(stores.users.removeUser('1'), ConfiguredEntryError);
+      await stores.clients.syncConfiguredClients([minimalClient('b')]);
+      assert.deepEqual(await stores.clients.listClients(), [minimalClient('b')]);
+    } finally {
+      await stores.close();
+    }
+    const db = new DatabaseSync(path);
+    try {
+      assert.deepEqual({ ...db.prepare('PRAGMA user_version').get() }, { user_version: 2 });
+    } finally {
+      db.close();
     }
   });
 

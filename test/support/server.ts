@@ -18,7 +18,14 @@ export async function startTestServer(options: Omit<IdProoOptions, 'issuer'> & {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const issuer = `http://127.0.0.1:${port}`;
-  const idproo = await createIdProo({ ...options, issuer });
+  let idproo: IdProo;
+  try {
+    idproo = await createIdProo({ ...options, issuer });
+  } catch (error) {
+    // A listening server would keep the test process alive after the failure.
+    server.close();
+    throw error;
+  }
   handler = idproo.handler;
   return {
     idproo,

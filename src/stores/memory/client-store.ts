@@ -1,10 +1,9 @@
 import type { Client, ClientStore } from '../types.ts';
 import { checkOpen, type Gate } from './gate.ts';
-import { indexUnique } from './index-unique.ts';
-import { snapshot } from './snapshot.ts';
+import { OwnedEntries } from './owned-entries.ts';
 
 export function createMemoryClientStore(gate: Gate): ClientStore {
-  let clients = new Map<string, Client>();
+  const clients = new OwnedEntries<Client>('client', 'stores.clients.removeClient', (c) => c.clientId);
   return {
     async findClientById(clientId) {
       checkOpen(gate);
@@ -12,11 +11,19 @@ export function createMemoryClientStore(gate: Gate): ClientStore {
     },
     async listClients() {
       checkOpen(gate);
-      return [...clients.values()];
+      return clients.values();
     },
-    async replaceClients(list) {
+    async saveClient(client) {
       checkOpen(gate);
-      clients = indexUnique(snapshot(list), (c) => c.clientId, 'client');
+      clients.replace(clients.withSaved(client));
+    },
+    async removeClient(clientId) {
+      checkOpen(gate);
+      return clients.remove(clientId);
+    },
+    async syncConfiguredClients(list) {
+      checkOpen(gate);
+      clients.replace(clients.withConfigured(list));
     },
   };
 }

@@ -2,7 +2,7 @@ import type { Stores } from '../types.ts';
 import { createMemoryClientStore } from './client-store.ts';
 import type { Gate } from './gate.ts';
 import { createMemoryGrantStore } from './grant-store.ts';
-import { createMemoryKeyStore } from './key-store.ts';
+import { createMemorySigningKeyStore } from './signing-key-store.ts';
 import { createMemoryResourceStore } from './resource-store.ts';
 import { createMemoryRevocationStore } from './revocation-store.ts';
 import { createMemoryUserStore } from './user-store.ts';
@@ -16,7 +16,7 @@ export function createMemoryStores(): Stores {
     users: createMemoryUserStore(gate),
     grants: createMemoryGrantStore(gate),
     revocations: createMemoryRevocationStore(gate),
-    keys: createMemoryKeyStore(gate),
+    signingKeys: createMemorySigningKeyStore(gate),
     async close() {
       gate.open = false;
     },

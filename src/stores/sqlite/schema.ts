@@ -51,6 +51,14 @@ const migrations: readonly string[] = [
     data TEXT NOT NULL
   );
   `,
+  // Who owns each configuration entry: the file ('configuration', synced at every start) or the store
+  // ('store', written by an admin API or registration, never touched by the file). Every row before this
+  // migration was written by the start-up sync, so it is the file's (docs/decisions/0006).
+  `
+  ALTER TABLE clients ADD COLUMN origin TEXT NOT NULL DEFAULT 'configuration' CHECK (origin IN ('configuration', 'store'));
+  ALTER TABLE resources ADD COLUMN origin TEXT NOT NULL DEFAULT 'configuration' CHECK (origin IN ('configuration', 'store'));
+  ALTER TABLE users ADD COLUMN origin TEXT NOT NULL DEFAULT 'configuration' CHECK (origin IN ('configuration', 'store'));
+  `,
 ];
 
 /** Brings the schema up to date; two processes starting together serialise on the write lock. */

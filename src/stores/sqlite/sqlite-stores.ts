@@ -1,7 +1,7 @@
 import type { Stores } from '../types.ts';
 import { createSqliteClientStore } from './client-store.ts';
 import { createSqliteGrantStore } from './grant-store.ts';
-import { createSqliteKeyStore } from './key-store.ts';
+import { createSqliteSigningKeyStore } from './signing-key-store.ts';
 import { openDatabase } from './open-database.ts';
 import { createSqliteResourceStore } from './resource-store.ts';
 import { createSqliteRevocationStore } from './revocation-store.ts';
@@ -20,7 +20,7 @@ export function openSqliteStores(path: string): Stores {
       users: createSqliteUserStore(db),
       grants: createSqliteGrantStore(db),
       revocations: createSqliteRevocationStore(db),
-      keys: createSqliteKeyStore(db),
+      signingKeys: createSqliteSigningKeyStore(db),
       // Closing finalizes every prepared statement, so later calls reject instead of touching freed memory.
       async close() {
         if (db.isOpen) db.close();

@@ -1,5 +1,5 @@
 import { CompactSign } from 'jose/jws/compact/sign';
-import type { KeyManager } from '../../keys/key-manager.ts';
+import type { SigningKeyService } from '../../keys/signing-key-service.ts';
 import type { SigningAlgorithm } from '../../config/schema.ts';
 import { accessTokenJwtType, type AccessTokenClaims } from '../access-token-claims.ts';
 
@@ -10,7 +10,7 @@ const encoder = new TextEncoder();
  * The claims were built by this server, so they are serialized as they are and signed as a compact
  * JWS; jose's SignJWT would copy and re-check them on every token.
  */
-export async function signJwtAccessToken(claims: AccessTokenClaims, alg: SigningAlgorithm, keys: KeyManager): Promise<string> {
+export async function signJwtAccessToken(claims: AccessTokenClaims, alg: SigningAlgorithm, keys: SigningKeyService): Promise<string> {
   const key = await keys.signingKey(alg);
   return new CompactSign(encoder.encode(JSON.stringify(claims))).setProtectedHeader({ alg, kid: key.kid, typ: accessTokenJwtType }).sign(key.privateKey);
 }

@@ -1,11 +1,11 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { DuplicateKeyError } from '../errors.ts';
-import type { KeyStore, StoredSigningKey } from '../types.ts';
+import type { SigningKeyStore, StoredSigningKey } from '../types.ts';
 import { uniqueViolation } from './unique-violation.ts';
 
 type KeyRow = { kid: string; alg: string; created_at: number; data: string };
 
-export function createSqliteKeyStore(db: DatabaseSync): KeyStore {
+export function createSqliteSigningKeyStore(db: DatabaseSync): SigningKeyStore {
   // Oldest first, like the memory store, so key rotation sees the same order on either backend.
   const listAll = db.prepare('SELECT kid, alg, created_at, data FROM signing_keys ORDER BY created_at, kid');
   const insert = db.prepare('INSERT INTO signing_keys (kid, alg, created_at, data) VALUES (?, ?, ?, ?)');

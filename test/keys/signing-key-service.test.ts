@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { DataProtector } from '../../src/keys/data-protection.ts';
-import { KeyManager, type KeyManagementOptions } from '../../src/keys/key-manager.ts';
+import { SigningKeyService, type KeyManagementOptions } from '../../src/keys/signing-key-service.ts';
 import { createMemoryStores } from '../../src/stores/index.ts';
-import type { KeyStore } from '../../src/stores/types.ts';
+import type { SigningKeyStore } from '../../src/stores/types.ts';
 import type { Logger } from '../../src/util/logger.ts';
 import { postForm, basic, startTestServer } from '../support/server.ts';
 
@@ -21,8 +21,8 @@ const day = 86400;
 // Duende's defaults: rotate every 90 days, announce 14 days ahead, keep 14 days after.
 const duende: KeyManagementOptions = { signingAlgorithms: ['RS256'], rotationInterval: 90 * day, propagationTime: 14 * day, retentionDuration: 14 * day, keyCacheDuration: 3600 };
 
-function manager(store: KeyStore, clock: TestClock, options: Partial<KeyManagementOptions> = {}, extra: { key?: Buffer; logger?: Logger; maxTokenLifetime?: number } = {}) {
-  return new KeyManager({
+function service(store: SigningKeyStore, clock: TestClock, options: Partial<KeyManagementOptions> = {}, extra: { key?: Buffer; logger?: Logger; maxTokenLifetime?: number } = {}) {
+  return new SigningKeyService({
     store,
     protector: new DataProtector(extra.key ?? Buffer.alloc(32, 7)),
     clock,
@@ -32,13 +32,13 @@ function manager(store: KeyStore, clock: TestClock, options: Partial<KeyManageme
   });
 }
 
-const kids = async (keys: KeyManager) => (await keys.jwks()).document.keys.map((k) => k.kid);
+const kids = async (keys: SigningKeyService) => (await keys.jwks()).document.keys.map((k) => k.kid);
 
 describe('signing key rotation (Duende-style automatic key management)', () => {
   it('publishes a new key propagationTime ahead, switches at the rotation interval, retires the old one after retention', async () => {
     const clock = new TestClock();
-    const { keys: store } = createMemoryStores();
-    const keys = manager(store, clock);
+    const { signingKeys: store } = createMemoryStores();
+    const keys = service(store, clock);
 
     const first = await keys.signingKey();
     assert.deepEqual(await kids(keys), [first.kid], 'first start: one key, signing at once');
@@ -66,8 +66,8 @@ describe('signing key rotation (Duende-style automatic key management)', () => {
 
   it('keeps a retired key published as long as the longest token lifetime when that exceeds retentionDuration', async () => {
     const clock = new TestClock();
-    const { keys: store } = createMemoryStores();
-    const keys = manager(store, clock, { rotationInterval: 1000, propagationTime: 100, retentionDuration: 10, keyCacheDuration: 10_000 }, { maxTokenLifetime: 500 });
+    const { signingKeys: store } = createMemoryStores();
+    const keys = service(store, clock, { rotationInterval: 1000, propagationTime: 100, retentionDuration: 10, keyCacheDuration: 10_000 }, { maxTokenLifetime: 500 });
     const first = await keys.signingKey();
     clock.advance(1000 + 499);
     assert.ok((await kids(keys)).includes(first.kid), 'a token signed at the last moment is valid for 500 s more');
@@ -77,20 +77,20 @@ describe('signing key rotation (Duende-style automatic key management)', () => {
 
   it('a restart on the same store signs with the same key; a new key is created only when due', async () => {
     const clock = new TestClock();
-    const { keys: store } = createMemoryStores();
-    const before = await manager(store, clock).signingKey();
+    const { signingKeys: store } = createMemoryStores();
+    const before = await service(store, clock).signingKey();
     clock.advance(10 * day);
-    const after = await manager(store, clock).signingKey();
+    const after = await service(store, clock).signingKey();
     assert.equal(after.kid, before.kid);
     assert.equal((await store.listKeys()).length, 1);
   });
 
   it('after an outage longer than the rotation interval a fresh key signs at once', async () => {
     const clock = new TestClock();
-    const { keys: store } = createMemoryStores();
-    const old = await manager(store, clock).signingKey();
+    const { signingKeys: store } = createMemoryStores();
+    const old = await service(store, clock).signingKey();
     clock.advance(200 * day);
-    const keys = manager(store, clock);
+    const keys = service(store, clock);
     const fresh = await keys.signingKey();
     assert.notEqual(fresh.kid, old.kid);
     assert.deepEqual(await kids(keys), [fresh.kid], 'the long-expired key is retired');
@@ -98,8 +98,8 @@ describe('signing key rotation (Duende-style automatic key management)', () => {
 
   it('keeps one active key per configured algorithm', async () => {
     const clock = new TestClock();
-    const { keys: store } = createMemoryStores();
-    const keys = manager(store, clock, { signingAlgorithms: ['RS256', 'PS256', 'ES256', 'EdDSA'] });
+    const { signingKeys: store } = createMemoryStores();
+    const keys = service(store, clock, { signingAlgorithms: ['RS256', 'PS256', 'ES256', 'EdDSA'] });
     const jwks = (await keys.jwks()).document.keys;
     assert.deepEqual(jwks.map((k) => k.alg), ['RS256', 'PS256', 'ES256', 'EdDSA']);
     assert.deepEqual(jwks.map((k) => k.kty), ['RSA', 'RSA', 'EC', 'OKP']);
@@ -108,10 +108,10 @@ describe('signing key rotation (Duende-style automatic key management)', () => {
 
   it('refreshes only when the cached state is due: the hot path is a clock read', async () => {
     const clock = new TestClock();
-    const { keys: store } = createMemoryStores();
+    const { signingKeys: store } = createMemoryStores();
     let reads = 0;
-    const counting: KeyStore = { ...store, listKeys: () => (reads++, store.listKeys()), addKey: (k) => store.addKey(k), removeKey: (k) => store.removeKey(k) };
-    const keys = manager(counting, clock);
+    const counting: SigningKeyStore = { ...store, listKeys: () => (reads++, store.listKeys()), addKey: (k) => store.addKey(k), removeKey: (k) => store.removeKey(k) };
+    const keys = service(counting, clock);
     await keys.signingKey();
     for (let i = 0; i < 100; i++) await keys.signingKey();
     assert.equal(reads, 1);
@@ -124,8 +124,8 @@ describe('signing key rotation (Duende-style automatic key management)', () => {
 describe('signing keys at rest', () => {
   it('are stored encrypted: the private member is not in the stored record', async () => {
     const clock = new TestClock();
-    const { keys: store } = createMemoryStores();
-    const keys = manager(store, clock, { signingAlgorithms: ['ES256'] });
+    const { signingKeys: store } = createMemoryStores();
+    const keys = service(store, clock, { signingAlgorithms: ['ES256'] });
     await keys.signingKey('ES256');
     const [record] = await store.listKeys();
     assert.match(record!.data, /^v1\.[A-Za-z0-9_-]+$/);
@@ -145,11 +145,11 @@ describe('signing keys at rest', () => {
 
   it('a data key that opens none of the stored keys stops the server instead of replacing them', async () => {
     const clock = new TestClock();
-    const { keys: store } = createMemoryStores();
-    await manager(store, clock, {}, { key: Buffer.alloc(32, 1) }).signingKey();
+    const { signingKeys: store } = createMemoryStores();
+    await service(store, clock, {}, { key: Buffer.alloc(32, 1) }).signingKey();
     const errors: object[] = [];
     const logger: Logger = { debug() {}, info() {}, warn() {}, error: (obj) => errors.push(obj) };
-    await assert.rejects(manager(store, clock, {}, { key: Buffer.alloc(32, 2), logger }).signingKey(), /IDPROO_DATA_KEY/);
+    await assert.rejects(service(store, clock, {}, { key: Buffer.alloc(32, 2), logger }).signingKey(), /IDPROO_DATA_KEY/);
     assert.equal(errors.length, 1, 'the unreadable key is named in the log');
     assert.equal((await store.listKeys()).length, 1, 'no key was added');
   });

@@ -1,9 +1,9 @@
 import { DuplicateKeyError } from '../errors.ts';
-import type { KeyStore, StoredSigningKey } from '../types.ts';
+import type { SigningKeyStore, StoredSigningKey } from '../types.ts';
 import { checkOpen, type Gate } from './gate.ts';
 import { snapshot } from './snapshot.ts';
 
-export function createMemoryKeyStore(gate: Gate): KeyStore {
+export function createMemorySigningKeyStore(gate: Gate): SigningKeyStore {
   const keys = new Map<string, StoredSigningKey>();
   return {
     // Oldest first, like the SQLite store, so key rotation sees the same order on either backend.

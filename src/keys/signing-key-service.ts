@@ -6,11 +6,12 @@ import { exportJWK } from 'jose/key/export';
 import { generateKeyPair } from 'jose/key/generate/keypair';
 import { importJWK } from 'jose/key/import';
 import type { SigningAlgorithm } from '../config/schema.ts';
-import type { KeyStore, StoredSigningKey } from '../stores/types.ts';
+import type { SigningKeyStore, StoredSigningKey } from '../stores/types.ts';
 import type { Clock } from '../util/clock.ts';
 import type { Logger } from '../util/logger.ts';
 import type { DataProtector } from './data-protection.ts';
 
+/** The `keyManagement` section of the configuration, in seconds. */
 export interface KeyManagementOptions {
   readonly signingAlgorithms: readonly SigningAlgorithm[];
   /** Seconds a key signs before its successor takes over. */
@@ -23,12 +24,19 @@ export interface KeyManagementOptions {
   readonly keyCacheDuration: number;
 }
 
+/** A key this server signs with: the private half stays in memory, the public half is published. */
 export interface SigningKey {
   readonly kid: string;
   readonly alg: SigningAlgorithm;
   readonly createdAt: number;
   readonly privateKey: CryptoKey;
   readonly publicJwk: JWK;
+}
+
+/** The JWKS document (RFC 7517 §5) and the exact bytes the JWKS endpoint serves. */
+export interface PublishedKeySet {
+  readonly body: Buffer;
+  readonly document: { readonly keys: readonly JWK[] };
 }
 
 interface KeyState {
@@ -47,9 +55,12 @@ const publicMembers = ['kty', 'crv', 'x', 'y', 'n', 'e'] as const;
  * before it signs; the old one stays in the JWKS until `retentionDuration` after it stopped signing
  * (never less than the longest token lifetime, so every token it signed can still be verified);
  * then it is deleted. One active key per configured algorithm (OIDC Core §10.1.1).
+ *
+ * The service decides which keys exist and which one signs; the `SigningKeyStore` it is given only
+ * keeps the encrypted records.
  */
-export class KeyManager {
-  readonly #store: KeyStore;
+export class SigningKeyService {
+  readonly #store: SigningKeyStore;
   readonly #protector: DataProtector;
   readonly #clock: Clock;
   readonly #logger: Logger;
@@ -58,7 +69,7 @@ export class KeyManager {
   #state: KeyState | undefined;
   #refreshing: Promise<KeyState> | undefined;
 
-  constructor(deps: { store: KeyStore; protector: DataProtector; clock: Clock; logger: Logger; options: KeyManagementOptions; maxTokenLifetime: number }) {
+  constructor(deps: { store: SigningKeyStore; protector: DataProtector; clock: Clock; logger: Logger; options: KeyManagementOptions; maxTokenLifetime: number }) {
     this.#store = deps.store;
     this.#protector = deps.protector;
     this.#clock = deps.clock;
@@ -77,31 +88,35 @@ export class KeyManager {
 
   /** The key that signs with `alg` now. Cheap on the hot path: a clock read and a map lookup. */
   async signingKey(alg: SigningAlgorithm = this.defaultAlgorithm): Promise<SigningKey> {
-    const state = await this.current();
+    const state = await this.#current();
     const key = state.signing.get(alg);
     if (!key) throw new TypeError(`${alg} is not a configured signing algorithm`);
     return key;
   }
 
   /** The published key set (RFC 7517), serialized once per change. */
-  async jwks(): Promise<{ body: Buffer; document: { keys: JWK[] } }> {
-    const state = await this.current();
+  async jwks(): Promise<PublishedKeySet> {
+    const state = await this.#current();
     return { body: state.jwksBody, document: state.jwks };
   }
 
   /** Key resolver over the published keys, for verifying tokens this server issued. */
   async verificationKeys(): Promise<JWTVerifyGetKey> {
-    return (await this.current()).verifyKey;
+    return (await this.#current()).verifyKey;
   }
 
-  current(): Promise<KeyState> | KeyState {
+  /** Re-reads the store now, creates keys that are due and deletes retired ones; rejects if that fails. */
+  async refresh(): Promise<void> {
+    await this.#refresh();
+  }
+
+  #current(): Promise<KeyState> | KeyState {
     const state = this.#state;
     if (state && this.#clock.now() < state.validUntil) return state;
-    return this.refresh();
+    return this.#refresh();
   }
 
-  /** Re-reads the store, creates keys that are due, deletes retired ones and recomputes the state. */
-  refresh(): Promise<KeyState> {
+  #refresh(): Promise<KeyState> {
     this.#refreshing ??= this.#computeState().finally(() => {
       this.#refreshing = undefined;
     });

@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DuplicateKeyError } from '../../../src/stores/errors.ts';
+import type { GrantFilter, PersistedGrant, Stores } from '../../../src/stores/types.ts';
+import { NOW, grant, minimalGrant } from '../fixtures.ts';
+import { tryToMutate } from './mutation.ts';
+
+export function grantStoreCases(current: () => Stores): void {
+  describe('GrantStore', () => {
+    it('round-trips every field, with optional fields present and absent', async () => {
+      const full = grant({ consumedAt: NOW - 1 });
+      const minimal = minimalGrant();
+      await current().grants.storeGrant(full);
+      await current().grants.storeGrant(minimal);
+      assert.deepEqual(await current().grants.getGrant(full.key), full);
+      const found = await current().grants.getGrant(minimal.key);
+      assert.deepEqual(found, minimal);
+      assert.ok(!('subjectId' in found!) && !('sessionId' in found) && !('consumedAt' in found));
+    });
+
+    it('returns undefined for an unknown key', async () => {
+      assert.equal(await current().grants.getGrant('unknown'), undefined);
+    });
+
+    it('rejects a duplicate key and keeps the original', async () => {
+      const original = grant();
+      await current().grants.storeGrant(original);
+      await assert.rejects(current().grants.storeGrant(grant({ key: original.key, clientId: 'other' })), DuplicateKeyError);
+      assert.deepEqual(await current().grants.getGrant(original.key), original);
+    });
+
+    it('removes a single grant and returns it', async () => {
+      const g = grant();
+      await current().grants.storeGrant(g);
+      assert.deepEqual(await current().grants.removeGrant(g.key), g);
+      assert.equal(await current().grants.getGrant(g.key), undefined);
+      assert.equal(await current().grants.removeGrant(g.key), undefined);
+    });
+
+    it('cannot be changed through its results', async () => {
+      const g = grant();
+      await current().grants.storeGrant(g);
+      tryToMutate(await current().grants.getGrant(g.key));
+      assert.deepEqual(await current().grants.getGrant(g.key), g);
+    });
+
+    describe('consumeGrant', () => {
+      it('succeeds once, returning the grant as it was before', async () => {
+        const g = grant();
+        await current().grants.storeGrant(g);
+        const consumed = await current().grants.consumeGrant(g.key, NOW);
+        assert.deepEqual(consumed, g);
+        assert.ok(!('consumedAt' in consumed!));
+        assert.deepEqual(await current().grants.getGrant(g.key), { ...g, consumedAt: NOW });
+        assert.equal(await current().grants.consumeGrant(g.key, NOW + 1), undefined);
+        assert.equal((await current().grants.getGrant(g.key))?.consumedAt, NOW);
+      });
+
+      it('refuses an unknown key', async () => {
+        assert.equal(await current().grants.consumeGrant('unknown', NOW), undefined);
+      });
+
+      it('refuses an expired grant, including one expiring exactly now, and leaves it unconsumed', async () => {
+        const expired = grant({ expiresAt: NOW - 1 });
+        const expiring = grant({ expiresAt: NOW });
+        await current().grants.storeGrant(expired);
+        await current().grants.storeGrant(expiring);
+        assert.equal(await current().grants.consumeGrant(expired.key, NOW), undefined);
+        assert.equal(await current().grants.consumeGrant(expiring.key, NOW), undefined);
+        assert.deepEqual(await current().grants.getGrant(expired.key), expired);
+        assert.deepEqual(await current().grants.getGrant(expiring.key), expiring);
+      });
+
+      it('refuses a grant stored already consumed', async () => {
+        const g = grant({ consumedAt: NOW - 10 });
+        await current().grants.storeGrant(g);
+        assert.equal(await current().grants.consumeGrant(g.key, NOW), undefined);
+        assert.deepEqual(await current().grants.getGrant(g.key), g);
+      });
+
+      it('lets exactly one of 20 concurrent calls win', async () => {
+        const g = grant();
+        await current().grants.storeGrant(g);
+        const results = await Promise.all(Array.from({ length: 20 }, (_, i) => current().grants.consumeGrant(g.key, NOW + i)));
+        const winners = results.filter((r) => r !== undefined);
+        assert.equal(winners.length, 1);
+        assert.deepEqual(winners[0], g);
+      });
+    });
+
+    describe('removeGrants', () => {
+      // Keys name the grants so failures read well.
+      const matrix: readonly PersistedGrant[] = [
+        grant({ key: 'A-s1-x-code', clientId: 'A', subjectId: 's1', sessionId: 'x', type: 'authorization_code' }),
+        grant({ key: 'A-s1-y-refresh', clientId: 'A', subjectId: 's1', sessionId: 'y', type: 'refresh_token' }),
+        grant({ key: 'B-s1-x-code', clientId: 'B', subjectId: 's1', sessionId: 'x', type: 'authorization_code' }),
+        minimalGrant({ key: 'B-s2-reference', clientId: 'B', subjectId: 's2', type: 'reference_token' }),
+        minimalGrant({ key: 'A-reference', clientId: 'A', type: 'reference_token' }),
+      ];
+      const cases: ReadonlyArray<readonly [GrantFilter, readonly string[]]> = [
+        [{ clientId: 'A' }, ['A-s1-x-code', 'A-s1-y-refresh', 'A-reference']],
+        [{ subjectId: 's1' }, ['A-s1-x-code', 'A-s1-y-refresh', 'B-s1-x-code']],
+        [{ sessionId: 'x' }, ['A-s1-x-code', 'B-s1-x-code']],
+        [{ type: 'reference_token' }, ['B-s2-reference', 'A-reference']],
+        [{ subjectId: 's1', clientId: 'A' }, ['A-s1-x-code', 'A-s1-y-refresh']],
+        [{ subjectId: 's1', sessionId: 'x' }, ['A-s1-x-code', 'B-s1-x-code']],
+        [{ clientId: 'B', type: 'authorization_code' }, ['B-s1-x-code']],
+        [{ clientId: 'A', subjectId: 's1', sessionId: 'y', type: 'refresh_token' }, ['A-s1-y-refresh']],
+        [{ clientId: 'A', sessionId: 'x', subjectId: 's1', type: 'refresh_token' }, []],
+        [{ clientId: 'nobody' }, []],
+      ];
+
+      for (const [filter, expected] of cases) {
+        it(`removes exactly the grants matching ${JSON.stringify(filter)}`, async () => {
+          for (const g of matrix) await current().grants.storeGrant(g);
+          assert.equal(await current().grants.removeGrants(filter), expected.length);
+          for (const g of matrix) {
+            const gone = expected.includes(g.key);
+            assert.deepEqual(await current().grants.getGrant(g.key), gone ? undefined : g, `${g.key} ${gone ? 'removed' : 'kept'}`);
+          }
+        });
+      }
+
+      it('refuses an empty filter and removes nothing', async () => {
+        for (const g of matrix) await current().grants.storeGrant(g);
+        await assert.rejects(current().grants.removeGrants({}), TypeError);
+        await assert.rejects(current().grants.removeGrants({ clientId: undefined, subjectId: undefined } as GrantFilter), TypeError);
+        for (const g of matrix) assert.deepEqual(await current().grants.getGrant(g.key), g);
+      });
+    });
+
+    describe('removeExpiredGrants', () => {
+      it('removes at most `limit` expired grants and never an unexpired one', async () => {
+        const expired = [1, 2, 3, 4].map((age) => grant({ expiresAt: NOW - age }));
+        expired.push(grant({ expiresAt: NOW })); // expiring exactly now counts as expired, as in consumeGrant
+        const live = [grant({ expiresAt: NOW + 1 }), grant({ expiresAt: NOW + 1, consumedAt: NOW - 1 }), minimalGrant()];
+        for (const g of [...live, ...expired]) await current().grants.storeGrant(g);
+
+        assert.equal(await current().grants.removeExpiredGrants(NOW, 0), 0);
+        assert.equal(await current().grants.removeExpiredGrants(NOW, 2), 2);
+        assert.equal(await current().grants.removeExpiredGrants(NOW, 2), 2);
+        assert.equal(await current().grants.removeExpiredGrants(NOW, 2), 1);
+        assert.equal(await current().grants.removeExpiredGrants(NOW, 2), 0);
+
+        for (const g of expired) assert.equal(await current().grants.getGrant(g.key), undefined);
+        for (const g of live) assert.deepEqual(await current().grants.getGrant(g.key), g);
+      });
+
+      it('refuses a negative or fractional limit', async () => {
+        await current().grants.storeGrant(grant({ expiresAt: NOW - 1 }));
+        await assert.rejects(current().grants.removeExpiredGrants(NOW, -1), RangeError);
+        await assert.rejects(current().grants.removeExpiredGrants(NOW, 1.5), RangeError);
+        assert.equal(await current().grants.removeExpiredGrants(NOW, 10), 1);
+      });
+    });
+  });
+}
