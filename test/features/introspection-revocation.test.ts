@@ -108,34 +108,54 @@ describe('introspection (RFC 7662) and revocation (RFC 7009) with openid-client'
 });
 
 describe('tokens die with their client', () => {
-  for (const change of ['disabled', 'removed'] as const) {
-    it(`JWT and reference tokens of a client that was ${change} introspect as inactive, and the token endpoint refuses the client`, async () => {
-      const server = await startTestServer({ config: testConfig() });
-      try {
-        const service = await rp(server, 'service', 'service-secret');
-        const referenceService = await rp(server, 'reference-service', 'reference-secret');
-        const invoicesApi = await rp(server, 'urn:invoices', 'invoices-secret');
-        const jwt = (await client.clientCredentialsGrant(service, { scope: 'invoices.read' })).access_token;
-        const reference = (await client.clientCredentialsGrant(referenceService, { scope: 'invoices.read' })).access_token;
-        assert.equal((await client.tokenIntrospection(invoicesApi, jwt)).active, true, 'control: active before the change');
-        assert.equal((await client.tokenIntrospection(invoicesApi, reference)).active, true, 'control: active before the change');
+  // Clients the store owns (written through the API or, later, dynamic registration) and clients the
+  // configuration file owns (changed by editing the file, applied at the next start).
+  for (const owner of ['store', 'configuration'] as const) {
+    for (const change of ['disabled', 'removed'] as const) {
+      it(`JWT and reference tokens of a ${owner}-owned client that was ${change} introspect as inactive, and the token endpoint refuses the client`, async () => {
+        const server = await startTestServer({ config: testConfig() });
+        try {
+          const clients = server.idproo.services.stores.clients;
+          const ids = owner === 'store' ? ['job', 'job-reference'] : ['service', 'reference-service'];
+          if (owner === 'store') {
+            const template = (await clients.findClientById('service'))!;
+            await clients.saveClient({ ...template, clientId: 'job' });
+            await clients.saveClient({ ...template, clientId: 'job-reference', accessTokenType: 'reference' });
+          }
+          const secret = (id: string) => (owner === 'store' ? 'service-secret' : id === 'service' ? 'service-secret' : 'reference-secret');
+          const jwtClient = await rp(server, ids[0]!, secret(ids[0]!));
+          const referenceClient = await rp(server, ids[1]!, secret(ids[1]!));
+          const invoicesApi = await rp(server, 'urn:invoices', 'invoices-secret');
+          const jwt = (await client.clientCredentialsGrant(jwtClient, { scope: 'invoices.read' })).access_token;
+          const reference = (await client.clientCredentialsGrant(referenceClient, { scope: 'invoices.read' })).access_token;
+          assert.equal(jwt.split('.').length, 3);
+          assert.equal(reference.split('.').length, 1);
+          assert.equal((await client.tokenIntrospection(invoicesApi, jwt)).active, true, 'control: active before the change');
+          assert.equal((await client.tokenIntrospection(invoicesApi, reference)).active, true, 'control: active before the change');
 
-        const clients = server.idproo.services.stores.clients;
-        const others = (await clients.listClients()).filter((c) => c.clientId !== 'service' && c.clientId !== 'reference-service');
-        const changed = change === 'disabled' ? (await clients.listClients()).map((c) => (others.includes(c) ? c : { ...c, enabled: false })) : others;
-        await clients.replaceClients(changed);
+          if (owner === 'store') {
+            for (const id of ids) {
+              if (change === 'removed') assert.equal(await clients.removeClient(id), true);
+              else await clients.saveClient({ ...(await clients.findClientById(id))!, enabled: false });
+            }
+          } else {
+            const configured = (await clients.listClients()).filter((c) => c.clientId !== 'job' && c.clientId !== 'job-reference');
+            const edited = change === 'removed' ? configured.filter((c) => !ids.includes(c.clientId)) : configured.map((c) => (ids.includes(c.clientId) ? { ...c, enabled: false } : c));
+            await clients.syncConfiguredClients(edited);
+          }
 
-        assert.deepEqual({ ...(await client.tokenIntrospection(invoicesApi, jwt)) }, { active: false });
-        assert.deepEqual({ ...(await client.tokenIntrospection(invoicesApi, reference)) }, { active: false });
-        for (const rp of [service, referenceService]) {
-          await assert.rejects(client.clientCredentialsGrant(rp, { scope: 'invoices.read' }), (error: client.WWWAuthenticateChallengeError) => {
-            assert.equal(error.status, 401);
-            return true;
-          });
+          assert.deepEqual({ ...(await client.tokenIntrospection(invoicesApi, jwt)) }, { active: false });
+          assert.deepEqual({ ...(await client.tokenIntrospection(invoicesApi, reference)) }, { active: false });
+          for (const refused of [jwtClient, referenceClient]) {
+            await assert.rejects(client.clientCredentialsGrant(refused, { scope: 'invoices.read' }), (error: client.WWWAuthenticateChallengeError) => {
+              assert.equal(error.status, 401);
+              return true;
+            });
+          }
+        } finally {
+          await server.close();
         }
-      } finally {
-        await server.close();
-      }
-    });
+      });
+    }
   }
 });
