@@ -76,11 +76,11 @@ export async function createIdProo(options: IdProoOptions): Promise<IdProo> {
 
   const keys = new SigningKeyService({
     store: stores.signingKeys,
+    clients: stores.clients,
     protector: new DataProtector(options.dataProtectionKey ?? randomBytes(32)),
     clock,
     logger,
     options: config.keyManagement,
-    maxTokenLifetime: Math.max(0, ...config.clients.map((c) => c.accessTokenLifetime)),
   });
   await keys.refresh();
 
