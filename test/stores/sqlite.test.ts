@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, describe, it } from 'node:test';
-import { ConfiguredEntryError } from '../../src/stores/errors.ts';
+import { ConfiguredEntryError, DatabaseInUseError } from '../../src/stores/errors.ts';
 import { openSqliteStores } from '../../src/stores/sqlite/sqlite-stores.ts';
 import { runStoreContract } from './contract.ts';
 import { NOW, apiResource, fullClient, grant, minimalClient, minimalGrant, resources, signingKey, user } from './fixtures.ts';
@@ -45,7 +45,7 @@ runStoreContract(
   'sqlite file',
   () => {
     const path = freshPath();
-    return { stores: openSqliteStores(path), connection: { module: sqliteStoresModule, name: 'openSqliteStores', args: [path] } };
+    return { stores: openSqliteStores(path), connection: { module: sqliteStoresModule, name: 'openSqliteStores', args: [path, { lock: false }] } };
   },
   { sharedAcrossThreads: true },
 );
@@ -141,6 +141,42 @@ describe('sqlite stores on disk', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('serves one process per file: a second open is refused, naming PostgreSQL, until the first closes', async () => {
+    const path = freshPath();
+    const first = openSqliteStores(path);
+    try {
+      assert.throws(() => openSqliteStores(path), (error: unknown) => {
+        assert.ok(error instanceof DatabaseInUseError);
+        assert.ok(error.message.includes(path));
+        assert.match(error.message, /in use by another IdProo process/);
+        assert.match(error.message, /PostgreSQL/);
+        return true;
+      });
+      // A second connection inside the process that holds the lock (worker threads, tests) may opt out.
+      const second = openSqliteStores(path, { lock: false });
+      await first.clients.saveClient(minimalClient('a'));
+      assert.deepEqual(await second.clients.findClientById('a'), minimalClient('a'));
+      await second.close();
+    } finally {
+      await first.close();
+    }
+    const again = openSqliteStores(path);
+    await again.close();
+  });
+
+  it('releases the lock when opening fails', async () => {
+    const path = freshPath();
+    await openSqliteStores(path).close();
+    const db = new DatabaseSync(path);
+    db.exec('PRAGMA user_version = 99');
+    db.close();
+    assert.throws(() => openSqliteStores(path), /newer than this IdProo supports/);
+    const raw = new DatabaseSync(path);
+    raw.exec('PRAGMA user_version = 2');
+    raw.close();
+    await openSqliteStores(path).close();
   });
 
   it('refuses a database written by a newer schema', async () => {
