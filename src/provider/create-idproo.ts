@@ -95,15 +95,15 @@ export async function createIdProo(options: IdProoOptions): Promise<IdProo> {
     maxBodyBytes: options.maxBodyBytes ?? defaultMaxBodyBytes,
   });
   const cleanupInterval = options.cleanupIntervalMs ?? 300_000;
-  const stopCleanup = cleanupInterval > 0 ? scheduleCleanup(stores, clock, logger, cleanupInterval) : () => {};
+  const stopCleanup = cleanupInterval > 0 ? scheduleCleanup(stores, clock, logger, cleanupInterval) : async () => {};
   return {
     handler,
     issuer,
     discovery,
     services,
-    close: () => {
-      stopCleanup();
-      return stores.close();
+    close: async () => {
+      await stopCleanup();
+      await stores.close();
     },
   };
 }
