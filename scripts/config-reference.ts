@@ -217,7 +217,7 @@ const sections: readonly Section[] = [
   {
     title: 'keyManagement',
     intro:
-      'Signing keys are created, rotated and retired automatically (as in Duende\'s automatic key management) and stored encrypted in the database. With R = `rotationInterval` and P = `propagationTime`, a key is published P before it starts signing, signs for R − P, and stays published for `retentionDuration` (at least the longest `accessTokenLifetime`) after it stops signing.',
+      'Signing keys are created, rotated and retired automatically (as in Duende\'s automatic key management) and stored encrypted in the database. With R = `rotationInterval` and P = `propagationTime`, a key is published P before it starts signing, signs for R − P, and stays published for `retentionDuration` (at least the longest `accessTokenLifetime` of any client, whether the file or the store holds it) after it stops signing.',
     at: ['keyManagement'],
     fields: {
       signingAlgorithms: {
@@ -230,7 +230,7 @@ const sections: readonly Section[] = [
         type: durationType,
       },
       retentionDuration: { meaning: 'How long a retired key stays published, so that tokens it signed still validate.', type: durationType },
-      keyCacheDuration: { meaning: 'How often each server re-reads the key set from the database, which bounds how late a server sees keys created by another.', type: durationType },
+      keyCacheDuration: { meaning: 'How often each server re-reads the key set from the database, which bounds how late a server sees keys created by another. When a read fails, the keys read last stay in use (a key still signs until its rotation interval ends) and the read is retried after 1 s, doubling up to a minute.', type: durationType },
     },
   },
 ];

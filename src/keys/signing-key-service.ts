@@ -1,15 +1,17 @@
 // jose's subpath entry points: the package index loads every JOSE operation (~8 MB of RSS at idle).
 import type { JWK, JWTVerifyGetKey } from 'jose';
 import { calculateJwkThumbprint } from 'jose/jwk/thumbprint';
-import { createLocalJWKSet } from 'jose/jwks/local';
 import { exportJWK } from 'jose/key/export';
 import { generateKeyPair } from 'jose/key/generate/keypair';
 import { importJWK } from 'jose/key/import';
 import type { SigningAlgorithm } from '../config/schema.ts';
-import type { SigningKeyStore, StoredSigningKey } from '../stores/types.ts';
+import type { ClientStore, SigningKeyStore, StoredSigningKey } from '../stores/types.ts';
 import type { Clock } from '../util/clock.ts';
 import type { Logger } from '../util/logger.ts';
 import type { DataProtector } from './data-protection.ts';
+import { keyStateAt, type KeyState, type RotationTimes, type SigningKey } from './key-state.ts';
+
+export type { SigningKey } from './key-state.ts';
 
 /** The `keyManagement` section of the configuration, in seconds. */
 export interface KeyManagementOptions {
@@ -24,58 +26,58 @@ export interface KeyManagementOptions {
   readonly keyCacheDuration: number;
 }
 
-/** A key this server signs with: the private half stays in memory, the public half is published. */
-export interface SigningKey {
-  readonly kid: string;
-  readonly alg: SigningAlgorithm;
-  readonly createdAt: number;
-  readonly privateKey: CryptoKey;
-  readonly publicJwk: JWK;
-}
-
 /** The JWKS document (RFC 7517 §5) and the exact bytes the JWKS endpoint serves. */
 export interface PublishedKeySet {
   readonly body: Buffer;
   readonly document: { readonly keys: readonly JWK[] };
 }
 
-interface KeyState {
-  readonly signing: ReadonlyMap<SigningAlgorithm, SigningKey>;
-  readonly jwks: { keys: JWK[] };
-  readonly jwksBody: Buffer;
-  readonly verifyKey: JWTVerifyGetKey;
-  /** Epoch ms at which the state must be recomputed. */
-  readonly validUntil: number;
+export interface SigningKeyServiceDependencies {
+  readonly store: SigningKeyStore;
+  /** Read at each refresh: a retired key stays published as long as any client's tokens live. */
+  readonly clients: Pick<ClientStore, 'listClients'>;
+  readonly protector: DataProtector;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly options: KeyManagementOptions;
 }
 
 const publicMembers = ['kty', 'crv', 'x', 'y', 'n', 'e'] as const;
+// After a failed read of the key store: retry after 1 s, doubling up to a minute.
+const firstRetryMs = 1000;
+const maxRetryMs = 60_000;
 
 /**
  * Automatic signing-key management in the manner of Duende's: a new key is published `propagationTime`
  * before it signs; the old one stays in the JWKS until `retentionDuration` after it stopped signing
- * (never less than the longest token lifetime, so every token it signed can still be verified);
- * then it is deleted. One active key per configured algorithm (OIDC Core §10.1.1).
+ * (never less than the longest access-token lifetime of any client, so every token it signed can still
+ * be verified); then it is deleted. One active key per configured algorithm (OIDC Core §10.1.1).
  *
  * The service decides which keys exist and which one signs; the `SigningKeyStore` it is given only
- * keeps the encrypted records.
+ * keeps the encrypted records. A failed read of the store is not an outage: the keys read last keep
+ * signing until their rotation period ends, and the read is retried with a backoff.
  */
 export class SigningKeyService {
   readonly #store: SigningKeyStore;
+  readonly #clients: Pick<ClientStore, 'listClients'>;
   readonly #protector: DataProtector;
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #options: KeyManagementOptions;
-  readonly #retentionMs: number;
+  /** The keys of the last good read, and the rotation times that read computed. */
+  #last: { readonly keys: readonly SigningKey[]; readonly times: RotationTimes } | undefined;
   #state: KeyState | undefined;
   #refreshing: Promise<KeyState> | undefined;
+  #failures = 0;
+  #reportedUnreadable = '';
 
-  constructor(deps: { store: SigningKeyStore; protector: DataProtector; clock: Clock; logger: Logger; options: KeyManagementOptions; maxTokenLifetime: number }) {
+  constructor(deps: SigningKeyServiceDependencies) {
     this.#store = deps.store;
+    this.#clients = deps.clients;
     this.#protector = deps.protector;
     this.#clock = deps.clock;
     this.#logger = deps.logger;
     this.#options = deps.options;
-    this.#retentionMs = Math.max(deps.options.retentionDuration, deps.maxTokenLifetime) * 1000;
   }
 
   get defaultAlgorithm(): SigningAlgorithm {
@@ -86,12 +88,19 @@ export class SigningKeyService {
     return this.#options.signingAlgorithms;
   }
 
-  /** The key that signs with `alg` now. Cheap on the hot path: a clock read and a map lookup. */
+  /**
+   * The key that signs with `alg` now. Cheap on the hot path: a clock read and a map lookup. Rejects
+   * only when no key read from the store may sign any more and the store cannot be read.
+   */
   async signingKey(alg: SigningAlgorithm = this.defaultAlgorithm): Promise<SigningKey> {
     const state = await this.#current();
     const key = state.signing.get(alg);
-    if (!key) throw new TypeError(`${alg} is not a configured signing algorithm`);
-    return key;
+    if (key) return key;
+    if (!this.algorithms.includes(alg)) throw new TypeError(`${alg} is not a configured signing algorithm`);
+    throw new Error(
+      `no ${alg} signing key may sign now: the last one read from the key store reached the end of its rotation interval, ` +
+        'and the key store cannot be read to create its successor (see key.refresh_failed in the log)',
+    );
   }
 
   /** The published key set (RFC 7517), serialized once per change. */
@@ -105,7 +114,10 @@ export class SigningKeyService {
     return (await this.#current()).verifyKey;
   }
 
-  /** Re-reads the store now, creates keys that are due and deletes retired ones; rejects if that fails. */
+  /**
+   * Reads the store now, creates keys that are due and deletes retired ones. Rejects only when nothing
+   * was read before (at start): later failures are logged and the keys read last stay in use.
+   */
   async refresh(): Promise<void> {
     await this.#refresh();
   }
@@ -117,64 +129,87 @@ export class SigningKeyService {
   }
 
   #refresh(): Promise<KeyState> {
-    this.#refreshing ??= this.#computeState().finally(() => {
+    this.#refreshing ??= this.#load().finally(() => {
       this.#refreshing = undefined;
     });
     return this.#refreshing;
   }
 
-  async #computeState(): Promise<KeyState> {
+  async #load(): Promise<KeyState> {
     const now = this.#clock.now();
-    const rotationMs = this.#options.rotationInterval * 1000;
-    const propagationMs = this.#options.propagationTime * 1000;
-    const stored = await this.#store.listKeys();
+    try {
+      this.#last = await this.#readStore(now);
+      this.#failures = 0;
+      this.#state = keyStateAt(now, this.#last.keys, this.algorithms, this.#last.times, now + this.#options.keyCacheDuration * 1000);
+    } catch (error) {
+      if (!this.#last) throw error;
+      const retryMs = Math.min(firstRetryMs * 2 ** this.#failures++, maxRetryMs, this.#options.keyCacheDuration * 1000);
+      this.#logger.error(
+        { event: 'key.refresh_failed', err: error, retryInMs: retryMs },
+        `reading the signing keys failed; the keys read last stay in use, retrying in ${retryMs / 1000} s`,
+      );
+      this.#state = keyStateAt(now, this.#last.keys, this.algorithms, this.#last.times, now + retryMs);
+    }
+    return this.#state;
+  }
+
+  async #readStore(now: number): Promise<{ keys: SigningKey[]; times: RotationTimes }> {
+    const [stored, clients] = await Promise.all([this.#store.listKeys(), this.#clients.listClients()]);
+    const times: RotationTimes = {
+      rotationMs: this.#options.rotationInterval * 1000,
+      propagationMs: this.#options.propagationTime * 1000,
+      retentionMs: clients.reduce((longest, c) => Math.max(longest, c.accessTokenLifetime), this.#options.retentionDuration) * 1000,
+    };
     const live: StoredSigningKey[] = [];
     for (const record of stored) {
-      if (now >= record.createdAt + rotationMs + this.#retentionMs) {
+      if (now >= record.createdAt + times.rotationMs + times.retentionMs) {
         await this.#store.removeKey(record.kid);
         this.#logger.info({ event: 'key.retired', kid: record.kid, alg: record.alg }, 'signing key retired');
       } else live.push(record);
     }
 
-    const loaded: SigningKey[] = [];
+    const keys: SigningKey[] = [];
+    const unreadable: { kid: string; reason: string }[] = [];
     for (const record of live) {
-      const key = await this.#open(record);
-      if (key) loaded.push(key);
+      const opened = await this.#open(record);
+      if ('reason' in opened) unreadable.push(opened);
+      else keys.push(opened);
     }
-
     // Keys exist but none opens: the data key is wrong. Making new keys would silently invalidate every
     // token issued so far (and, with many nodes, split the key set), so refuse instead.
-    if (live.length > 0 && loaded.length === 0) {
-      throw new Error('no stored signing key can be decrypted: IDPROO_DATA_KEY is not the key they were stored with');
+    if (live.length > 0 && keys.length === 0) {
+      throw new Error(
+        `no stored signing key can be decrypted (${unreadable.map((u) => u.kid).join(', ')}): IDPROO_DATA_KEY is not the key they were stored with`,
+      );
     }
+    this.#reportUnreadable(unreadable, keys);
 
-    for (const alg of this.#options.signingAlgorithms) {
-      const newest = loaded.filter((k) => k.alg === alg).sort((a, b) => b.createdAt - a.createdAt)[0];
+    for (const alg of this.algorithms) {
+      const newest = keys.filter((k) => k.alg === alg).sort((a, b) => b.createdAt - a.createdAt)[0];
       // A successor is created `propagationTime` before the newest key stops signing.
-      if (!newest || now >= newest.createdAt + rotationMs - propagationMs) loaded.push(await this.#create(alg, now));
+      if (!newest || now >= newest.createdAt + times.rotationMs - times.propagationMs) keys.push(await this.#create(alg, now));
     }
+    return { keys, times };
+  }
 
-    const signing = new Map<SigningAlgorithm, SigningKey>();
-    for (const alg of this.#options.signingAlgorithms) {
-      const active = loaded.filter((k) => k.alg === alg && now < k.createdAt + rotationMs).sort((a, b) => b.createdAt - a.createdAt);
-      // Prefer the newest announced key; with none announced yet (first start, or after an outage
-      // longer than the rotation interval) the newest key signs at once: no token predates it.
-      signing.set(alg, active.find((k) => now >= k.createdAt + propagationMs) ?? active[0]!);
-    }
-
-    const transitions = loaded.flatMap((k) => [k.createdAt + propagationMs, k.createdAt + rotationMs - propagationMs, k.createdAt + rotationMs, k.createdAt + rotationMs + this.#retentionMs]);
-    const validUntil = Math.min(now + this.#options.keyCacheDuration * 1000, ...transitions.filter((t) => t > now));
-
-    // Signing keys first, so a client that takes the first key of the set takes the right one.
-    const ordered = [...new Set([...signing.values(), ...loaded.sort((a, b) => b.createdAt - a.createdAt)])];
-    const jwks = { keys: ordered.map((k) => k.publicJwk) };
-    this.#state = { signing, jwks, jwksBody: Buffer.from(JSON.stringify(jwks)), verifyKey: createLocalJWKSet(jwks), validUntil };
-    return this.#state;
+  // A partial key set is served, but never silently: the tokens the missing keys signed will not verify.
+  // Said once per set of unreadable kids, not at every refresh.
+  #reportUnreadable(unreadable: readonly { kid: string; reason: string }[], readable: readonly SigningKey[]): void {
+    const kids = unreadable.map((u) => u.kid).join(', ');
+    if (kids === this.#reportedUnreadable) return;
+    this.#reportedUnreadable = kids;
+    if (unreadable.length === 0) return;
+    this.#logger.warn(
+      { event: 'key.unreadable', unreadable, published: readable.map((k) => k.kid) },
+      `${unreadable.length} of ${unreadable.length + readable.length} stored signing keys cannot be decrypted and are not published: ${kids}. ` +
+        'Tokens they signed will not verify here. Every server sharing this database needs the same IDPROO_DATA_KEY; ' +
+        'keys from another key are deleted when their retention ends',
+    );
   }
 
   // A key whose algorithm was dropped from the configuration is still opened and published until
   // retired, so the tokens it signed keep verifying; it just never signs again.
-  async #open(record: StoredSigningKey): Promise<SigningKey | undefined> {
+  async #open(record: StoredSigningKey): Promise<SigningKey | { kid: string; reason: string }> {
     try {
       const privateJwk = JSON.parse(this.#protector.unprotect(record.data, record.kid)) as JWK;
       return {
@@ -185,11 +220,7 @@ export class SigningKeyService {
         publicJwk: toPublicJwk(privateJwk, record.kid, record.alg),
       };
     } catch (error) {
-      this.#logger.error(
-        { event: 'key.unreadable', kid: record.kid, err: (error as Error).message },
-        'a stored signing key cannot be decrypted; is IDPROO_DATA_KEY the one it was stored with?',
-      );
-      return undefined;
+      return { kid: record.kid, reason: (error as Error).message };
     }
   }
 

@@ -84,11 +84,11 @@ export async function createIdProo(options: IdProoOptions): Promise<IdProo> {
 
   const keys = new SigningKeyService({
     store: stores.signingKeys,
+    clients: stores.clients,
     protector: new DataProtector(options.dataProtectionKey ?? randomBytes(32)),
     clock,
     logger,
     options: config.keyManagement,
-    maxTokenLifetime: Math.max(0, ...config.clients.map((c) => c.accessTokenLifetime)),
   });
   await keys.refresh();
 
@@ -103,15 +103,15 @@ export async function createIdProo(options: IdProoOptions): Promise<IdProo> {
     maxBodyBytes: options.maxBodyBytes ?? defaultMaxBodyBytes,
   });
   const cleanupInterval = options.cleanupIntervalMs ?? 300_000;
-  const stopCleanup = cleanupInterval > 0 ? scheduleCleanup(stores, clock, logger, cleanupInterval) : () => {};
+  const stopCleanup = cleanupInterval > 0 ? scheduleCleanup(stores, clock, logger, cleanupInterval) : async () => {};
   return {
     handler,
     issuer,
     discovery,
     services,
-    close: () => {
-      stopCleanup();
-      return stores.close();
+    close: async () => {
+      await stopCleanup();
+      await stores.close();
     },
   };
 }

@@ -47,3 +47,21 @@ export class ConfiguredEntryError extends Error {
     this.key = key;
   }
 }
+
+/**
+ * Another process (or another open in this one) serves the SQLite file. node:sqlite waits for a busy
+ * database inside a synchronous call, so two processes writing one file would stall each other's event
+ * loop for up to the busy timeout; one process per file is refused up front instead.
+ */
+export class DatabaseInUseError extends Error {
+  readonly path: string;
+  constructor(path: string, lockFile: string, options?: ErrorOptions) {
+    super(
+      `the SQLite database ${path} is in use by another IdProo process (it holds the lock on ${lockFile}); ` +
+        'a SQLite file serves one process, so stop the other one first, or, to run several processes on one database, use PostgreSQL (supported from the next release)',
+      options,
+    );
+    this.name = 'DatabaseInUseError';
+    this.path = path;
+  }
+}

@@ -6,8 +6,9 @@ import type { Stores } from './types.ts';
 const accepted = 'accepted: "memory:", "sqlite:PATH" (relative to the working directory) or "sqlite::memory:"';
 
 /**
- * Opens the stores a configuration's `store` URL names. Errors quote only the scheme: a database URL
- * may carry a password, and these messages end up in logs.
+ * Opens the stores a configuration's `store` URL names, for serving: a SQLite file is locked to this
+ * process until close() (see openSqliteStores). Errors quote only the scheme: a database URL may carry
+ * a password, and these messages end up in logs.
  */
 export function openStores(url: string): Stores {
   if (url === 'memory:') return createMemoryStores();

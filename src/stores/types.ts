@@ -202,6 +202,7 @@ export interface StoredSigningKey {
 }
 
 export interface SigningKeyStore {
+  /** Oldest first (by createdAt, then kid), so every backend hands key rotation the same order. */
   listKeys(): Promise<StoredSigningKey[]>;
   /** Adds a key; rejects if the kid exists. */
   addKey(key: StoredSigningKey): Promise<void>;

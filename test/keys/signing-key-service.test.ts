@@ -3,36 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { DataProtector } from '../../src/keys/data-protection.ts';
-import { SigningKeyService, type KeyManagementOptions } from '../../src/keys/signing-key-service.ts';
 import { createMemoryStores } from '../../src/stores/index.ts';
-import type { SigningKeyStore } from '../../src/stores/types.ts';
-import type { Logger } from '../../src/util/logger.ts';
 import { postForm, basic, startTestServer } from '../support/server.ts';
+import { minimalClient } from '../stores/fixtures.ts';
+import { TestClock, day, failingStore, kids, service } from './support.ts';
 
-class TestClock {
-  ms = Date.UTC(2026, 0, 1);
-  now = () => this.ms;
-  advance(seconds: number) {
-    this.ms += seconds * 1000;
-  }
-}
-
-const day = 86400;
-// Duende's defaults: rotate every 90 days, announce 14 days ahead, keep 14 days after.
-const duende: KeyManagementOptions = { signingAlgorithms: ['RS256'], rotationInterval: 90 * day, propagationTime: 14 * day, retentionDuration: 14 * day, keyCacheDuration: 3600 };
-
-function service(store: SigningKeyStore, clock: TestClock, options: Partial<KeyManagementOptions> = {}, extra: { key?: Buffer; logger?: Logger; maxTokenLifetime?: number } = {}) {
-  return new SigningKeyService({
-    store,
-    protector: new DataProtector(extra.key ?? Buffer.alloc(32, 7)),
-    clock,
-    logger: extra.logger ?? { debug() {}, info() {}, warn() {}, error() {} },
-    options: { ...duende, ...options },
-    maxTokenLifetime: extra.maxTokenLifetime ?? 3600,
-  });
-}
-
-const kids = async (keys: SigningKeyService) => (await keys.jwks()).document.keys.map((k) => k.kid);
+const shortLived = (clientId: string) => ({ ...minimalClient(clientId), accessTokenLifetime: 60 });
 
 describe('signing key rotation (Duende-style automatic key management)', () => {
   it('publishes a new key propagationTime ahead, switches at the rotation interval, retires the old one after retention', async () => {
@@ -64,16 +40,24 @@ describe('signing key rotation (Duende-style automatic key management)', () => {
     assert.deepEqual((await store.listKeys()).map((k) => k.kid), [second], 'the retired key is deleted from the store');
   });
 
-  it('keeps a retired key published as long as the longest token lifetime when that exceeds retentionDuration', async () => {
-    const clock = new TestClock();
-    const { signingKeys: store } = createMemoryStores();
-    const keys = service(store, clock, { rotationInterval: 1000, propagationTime: 100, retentionDuration: 10, keyCacheDuration: 10_000 }, { maxTokenLifetime: 500 });
-    const first = await keys.signingKey();
-    clock.advance(1000 + 499);
-    assert.ok((await kids(keys)).includes(first.kid), 'a token signed at the last moment is valid for 500 s more');
-    clock.advance(1);
-    assert.ok(!(await kids(keys)).includes(first.kid));
-  });
+  // The lifetime comes from the client store, so it covers clients the configuration file does not list.
+  for (const owner of ['the configuration file', 'the store alone'] as const) {
+    it(`keeps a retired key published as long as the longest token lifetime of any client, one that ${owner} holds too`, async () => {
+      const clock = new TestClock();
+      const { signingKeys: store, clients } = createMemoryStores();
+      const longLived = { ...shortLived('long'), accessTokenLifetime: 500 };
+      await clients.syncConfiguredClients(owner === 'the store alone' ? [shortLived('configured')] : [longLived]);
+      if (owner === 'the store alone') await clients.saveClient(longLived);
+      const keys = service(store, clock, { rotationInterval: 1000, propagationTime: 100, retentionDuration: 10, keyCacheDuration: 10_000 }, { clients });
+      const first = await keys.signingKey();
+      clock.advance(1000 + 499);
+      assert.ok((await kids(keys)).includes(first.kid), 'a token signed at the last moment is valid for 500 s more');
+      assert.ok((await store.listKeys()).some((k) => k.kid === first.kid));
+      clock.advance(1);
+      assert.ok(!(await kids(keys)).includes(first.kid));
+      assert.ok(!(await store.listKeys()).some((k) => k.kid === first.kid), 'then it is deleted');
+    });
+  }
 
   it('a restart on the same store signs with the same key; a new key is created only when due', async () => {
     const clock = new TestClock();
@@ -108,16 +92,17 @@ describe('signing key rotation (Duende-style automatic key management)', () => {
 
   it('refreshes only when the cached state is due: the hot path is a clock read', async () => {
     const clock = new TestClock();
-    const { signingKeys: store } = createMemoryStores();
-    let reads = 0;
-    const counting: SigningKeyStore = { ...store, listKeys: () => (reads++, store.listKeys()), addKey: (k) => store.addKey(k), removeKey: (k) => store.removeKey(k) };
-    const keys = service(counting, clock);
+    const { store, control } = failingStore();
+    const keys = service(store, clock);
     await keys.signingKey();
     for (let i = 0; i < 100; i++) await keys.signingKey();
-    assert.equal(reads, 1);
-    clock.advance(3600); // keyCacheDuration: re-read, since other nodes may have added keys
+    assert.equal(control.reads, 1);
+    clock.advance(3599);
     await keys.signingKey();
-    assert.equal(reads, 2);
+    assert.equal(control.reads, 1);
+    clock.advance(1); // keyCacheDuration: re-read, since other nodes may have added keys
+    await keys.signingKey();
+    assert.equal(control.reads, 2);
   });
 });
 
@@ -129,10 +114,14 @@ describe('signing keys at rest', () => {
     await keys.signingKey('ES256');
     const [record] = await store.listKeys();
     assert.match(record!.data, /^v1\.[A-Za-z0-9_-]+$/);
-    assert.ok(!record!.data.includes('"d"'));
     const jwk = JSON.parse(new DataProtector(Buffer.alloc(32, 7)).unprotect(record!.data, record!.kid));
     assert.equal(jwk.crv, 'P-256');
     assert.ok(jwk.d, 'the decrypted record is the private key');
+    // The record is a base64url blob, so look for the private scalar in its decoded bytes and in every encoding of it.
+    const payload = Buffer.from(record!.data.slice('v1.'.length), 'base64url');
+    const scalar = Buffer.from(jwk.d, 'base64url');
+    for (const needle of [scalar, Buffer.from(jwk.d), Buffer.from('"d"')]) assert.equal(payload.indexOf(needle), -1);
+    assert.ok(!record!.data.includes(jwk.d));
   });
 
   it('a ciphertext moved to another kid, or read with another data key, does not decrypt', () => {
@@ -146,11 +135,13 @@ describe('signing keys at rest', () => {
   it('a data key that opens none of the stored keys stops the server instead of replacing them', async () => {
     const clock = new TestClock();
     const { signingKeys: store } = createMemoryStores();
-    await service(store, clock, {}, { key: Buffer.alloc(32, 1) }).signingKey();
-    const errors: object[] = [];
-    const logger: Logger = { debug() {}, info() {}, warn() {}, error: (obj) => errors.push(obj) };
-    await assert.rejects(service(store, clock, {}, { key: Buffer.alloc(32, 2), logger }).signingKey(), /IDPROO_DATA_KEY/);
-    assert.equal(errors.length, 1, 'the unreadable key is named in the log');
+    const { kid } = await service(store, clock, {}, { key: Buffer.alloc(32, 1) }).signingKey();
+    await assert.rejects(service(store, clock, {}, { key: Buffer.alloc(32, 2) }).refresh(), (error: Error) => {
+      assert.match(error.message, /no stored signing key can be decrypted/);
+      assert.ok(error.message.includes(kid), 'the unreadable key is named');
+      assert.match(error.message, /IDPROO_DATA_KEY is not the key they were stored with/);
+      return true;
+    });
     assert.equal((await store.listKeys()).length, 1, 'no key was added');
   });
 });

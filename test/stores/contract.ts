@@ -3,21 +3,37 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { Stores } from '../../src/stores/types.ts';
 import { clientStoreCases } from './contract/client-store.ts';
 import { grantStoreCases } from './contract/grant-store.ts';
+import type { ThreadConnection } from './contract/race-in-threads.ts';
 import { resourceStoreCases } from './contract/resource-store.ts';
 import { revocationStoreCases } from './contract/revocation-store.ts';
 import { signingKeyStoreCases } from './contract/signing-key-store.ts';
 import { userStoreCases } from './contract/user-store.ts';
 import { NOW, grant, minimalClient, user } from './fixtures.ts';
 
+export type { ThreadConnection };
+
+export interface StoresUnderTest {
+  readonly stores: Stores;
+  /** How another thread opens its own connection to the same data; required with `sharedAcrossThreads`. */
+  readonly connection?: ThreadConnection;
+}
+
 /**
  * The behaviour every Stores backend must share. `open` returns fresh, empty stores for each test;
- * they are closed afterwards (so close() must tolerate a second call).
+ * they are closed afterwards (so close() must tolerate a second call). A backend whose data other
+ * threads (and so other processes) can reach sets `sharedAcrossThreads` and gives a `connection`: the
+ * atomicity cases then race real connections in parallel, not just calls interleaved in one thread.
  */
-export function runStoreContract(name: string, open: () => Promise<Stores> | Stores): void {
+export function runStoreContract(
+  name: string,
+  open: () => Promise<StoresUnderTest> | StoresUnderTest,
+  options: { readonly sharedAcrossThreads?: boolean } = {},
+): void {
   describe(`${name} stores`, () => {
     let stores: Stores;
+    let connection: ThreadConnection | undefined;
     beforeEach(async () => {
-      stores = await open();
+      ({ stores, connection } = await open());
     });
     afterEach(async () => {
       await stores.close();
@@ -27,7 +43,7 @@ export function runStoreContract(name: string, open: () => Promise<Stores> | Sto
     clientStoreCases(current);
     resourceStoreCases(current);
     userStoreCases(current);
-    grantStoreCases(current);
+    grantStoreCases(current, options.sharedAcrossThreads ? () => connection : undefined);
     revocationStoreCases(current);
     signingKeyStoreCases(current);
 

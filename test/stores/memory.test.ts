@@ -1,4 +1,4 @@
 import { createMemoryStores } from '../../src/stores/memory/memory-stores.ts';
 import { runStoreContract } from './contract.ts';
 
-runStoreContract('memory', createMemoryStores);
+runStoreContract('memory', () => ({ stores: createMemoryStores() }));

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, describe, it } from 'node:test';
-import { Worker } from 'node:worker_threads';
-import { ConfiguredEntryError } from '../../src/stores/errors.ts';
+import { ConfiguredEntryError, DatabaseInUseError } from '../../src/stores/errors.ts';
 import { openSqliteStores } from '../../src/stores/sqlite/sqlite-stores.ts';
 import { runStoreContract } from './contract.ts';
 import { NOW, apiResource, fullClient, grant, minimalClient, minimalGrant, resources, signingKey, user } from './fixtures.ts';
@@ -41,8 +39,18 @@ const schemaVersion1 = `
 let files = 0;
 const freshPath = () => join(dir, `stores-${++files}.db`);
 
-runStoreContract('sqlite file', () => openSqliteStores(freshPath()));
-runStoreContract('sqlite :memory:', () => openSqliteStores(':memory:'));
+const sqliteStoresModule = new URL('../../src/stores/sqlite/sqlite-stores.ts', import.meta.url).href;
+
+runStoreContract(
+  'sqlite file',
+  () => {
+    const path = freshPath();
+    return { stores: openSqliteStores(path), connection: { module: sqliteStoresModule, name: 'openSqliteStores', args: [path, { lock: false }] } };
+  },
+  { sharedAcrossThreads: true },
+);
+// No other connection reaches a :memory: database; the file runner above races threads for SQLite.
+runStoreContract('sqlite :memory:', () => ({ stores: openSqliteStores(':memory:') }));
 
 describe('sqlite stores on disk', () => {
   it('creates missing parent directories, WAL mode and the schema version', async () => {
@@ -135,6 +143,42 @@ describe('sqlite stores on disk', () => {
     }
   });
 
+  it('serves one process per file: a second open is refused, naming PostgreSQL, until the first closes', async () => {
+    const path = freshPath();
+    const first = openSqliteStores(path);
+    try {
+      assert.throws(() => openSqliteStores(path), (error: unknown) => {
+        assert.ok(error instanceof DatabaseInUseError);
+        assert.ok(error.message.includes(path));
+        assert.match(error.message, /in use by another IdProo process/);
+        assert.match(error.message, /PostgreSQL/);
+        return true;
+      });
+      // A second connection inside the process that holds the lock (worker threads, tests) may opt out.
+      const second = openSqliteStores(path, { lock: false });
+      await first.clients.saveClient(minimalClient('a'));
+      assert.deepEqual(await second.clients.findClientById('a'), minimalClient('a'));
+      await second.close();
+    } finally {
+      await first.close();
+    }
+    const again = openSqliteStores(path);
+    await again.close();
+  });
+
+  it('releases the lock when opening fails', async () => {
+    const path = freshPath();
+    await openSqliteStores(path).close();
+    const db = new DatabaseSync(path);
+    db.exec('PRAGMA user_version = 99');
+    db.close();
+    assert.throws(() => openSqliteStores(path), /newer than this IdProo supports/);
+    const raw = new DatabaseSync(path);
+    raw.exec('PRAGMA user_version = 2');
+    raw.close();
+    await openSqliteStores(path).close();
+  });
+
   it('refuses a database written by a newer schema', async () => {
     const path = freshPath();
     await openSqliteStores(path).close();
@@ -142,73 +186,5 @@ describe('sqlite stores on disk', () => {
     db.exec('PRAGMA user_version = 99');
     db.close();
     assert.throws(() => openSqliteStores(path), /newer than this IdProo supports/);
-  });
-
-  it('lets exactly one of two connections to the same file consume a grant', async () => {
-    const path = freshPath();
-    const a = openSqliteStores(path);
-    const b = openSqliteStores(path);
-    try {
-      const g = grant();
-      await a.grants.storeGrant(g);
-      const results = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? a : b).grants.consumeGrant(g.key, NOW)),
-      );
-      assert.equal(results.filter((r) => r !== undefined).length, 1);
-      assert.equal((await b.grants.getGrant(g.key))?.consumedAt, NOW);
-    } finally {
-      await a.close();
-      await b.close();
-    }
-  });
-
-  it('lets exactly one of several threads consume a grant at the same instant', async () => {
-    const path = freshPath();
-    const stores = openSqliteStores(path);
-    const g = grant();
-    await stores.grants.storeGrant(g);
-    await stores.close();
-
-    // Slot 0 counts threads ready; slot 1 is the start signal, so all consume calls race for real.
-    const threads = 8;
-    const shared = new SharedArrayBuffer(8);
-    const flags = new Int32Array(shared);
-    const moduleUrl = new URL('../../src/stores/sqlite/sqlite-stores.ts', import.meta.url).href;
-    const workers = Array.from(
-      { length: threads },
-      () =>
-        new Worker(
-          `
-          const { workerData, parentPort } = require('node:worker_threads');
-          (async () => {
-            const { openSqliteStores } = await import(workerData.moduleUrl);
-            const stores = openSqliteStores(workerData.path);
-            const flags = new Int32Array(workerData.shared);
-            Atomics.add(flags, 0, 1);
-            Atomics.wait(flags, 1, 0);
-            const won = (await stores.grants.consumeGrant(workerData.key, workerData.now)) !== undefined;
-            await stores.close();
-            parentPort.postMessage(won);
-          })();
-          `,
-          { eval: true, workerData: { moduleUrl, path, shared, key: g.key, now: NOW } },
-        ),
-    );
-    let failed = false;
-    const results = workers.map((worker) =>
-      once(worker, 'message').then(
-        ([won]) => won as boolean,
-        (error: unknown) => {
-          failed = true;
-          throw error;
-        },
-      ),
-    );
-    // A thread that dies before it is ready must fail the test, not leave this loop waiting forever.
-    while (Atomics.load(flags, 0) < threads && !failed) await new Promise((resolve) => setTimeout(resolve, 5));
-    Atomics.store(flags, 1, 1);
-    Atomics.notify(flags, 1);
-
-    assert.equal((await Promise.all(results)).filter(Boolean).length, 1);
   });
 });

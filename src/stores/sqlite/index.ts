@@ -1,1 +1,1 @@
-export { openSqliteStores } from './sqlite-stores.ts';
+export { openSqliteStores, type SqliteStoreOptions } from './sqlite-stores.ts';

@@ -9,7 +9,7 @@ export function openDatabase(path: string): DatabaseSync {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new DatabaseSync(path);
   try {
-    // Set first: switching to WAL and migrating may have to wait for another process's lock.
+    // Set first: switching to WAL and migrating may have to wait for another connection's lock (a worker thread's).
     db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // WAL lets token-endpoint reads proceed while another connection writes.
     db.exec('PRAGMA journal_mode = WAL');

@@ -4,8 +4,9 @@ import { DuplicateKeyError } from '../../../src/stores/errors.ts';
 import type { GrantFilter, PersistedGrant, Stores } from '../../../src/stores/types.ts';
 import { NOW, grant, minimalGrant } from '../fixtures.ts';
 import { tryToMutate } from './mutation.ts';
+import { raceConsumeInThreads, type ThreadConnection } from './race-in-threads.ts';
 
-export function grantStoreCases(current: () => Stores): void {
+export function grantStoreCases(current: () => Stores, connectionOf: (() => ThreadConnection | undefined) | undefined): void {
   describe('GrantStore', () => {
     it('round-trips every field, with optional fields present and absent', async () => {
       const full = grant({ consumedAt: NOW - 1 });
@@ -37,11 +38,16 @@ export function grantStoreCases(current: () => Stores): void {
       assert.equal(await current().grants.removeGrant(g.key), undefined);
     });
 
-    it('cannot be changed through its results', async () => {
+    // Compared with a copy taken before: a store that kept and returned the caller's object would
+    // otherwise change the expected value along with its own.
+    it('cannot be changed through its inputs or results', async () => {
       const g = grant();
+      const expected = structuredClone(g);
       await current().grants.storeGrant(g);
+      (g as { data: string }).data = 'tampered';
       tryToMutate(await current().grants.getGrant(g.key));
-      assert.deepEqual(await current().grants.getGrant(g.key), g);
+      tryToMutate(await current().grants.consumeGrant(g.key, NOW));
+      assert.deepEqual(await current().grants.getGrant(g.key), { ...expected, consumedAt: NOW });
     });
 
     describe('consumeGrant', () => {
@@ -78,6 +84,9 @@ export function grantStoreCases(current: () => Stores): void {
         assert.deepEqual(await current().grants.getGrant(g.key), g);
       });
 
+      // Interleaved at every await in one thread: this fails a consume that awaits between its read and
+      // its write. A backend that answers synchronously (SQLite) passes it even when it reads, then
+      // writes; the next case is the one that catches that.
       it('lets exactly one of 20 concurrent calls win', async () => {
         const g = grant();
         await current().grants.storeGrant(g);
@@ -86,6 +95,21 @@ export function grantStoreCases(current: () => Stores): void {
         assert.equal(winners.length, 1);
         assert.deepEqual(winners[0], g);
       });
+
+      // Threads on their own connections, released together for each of many grants: a consume that
+      // reads, then writes lets two threads through on some grant. Only where another thread can reach
+      // the data (not the memory stores, which no other thread sees).
+      if (connectionOf) {
+        it('lets exactly one of several threads, each on its own connection, win each of 60 grants', async () => {
+          const connection = connectionOf();
+          assert.ok(connection, 'open() gave no connection for other threads');
+          const grants = Array.from({ length: 60 }, () => grant());
+          for (const g of grants) await current().grants.storeGrant(g);
+          const winners = await raceConsumeInThreads(connection, grants.map((g) => g.key), NOW, 3);
+          assert.deepEqual(winners, grants.map(() => 1));
+          for (const g of grants) assert.equal((await current().grants.getGrant(g.key))?.consumedAt, NOW);
+        });
+      }
     });
 
     describe('removeGrants', () => {

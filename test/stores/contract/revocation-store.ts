@@ -12,11 +12,17 @@ export function revocationStoreCases(current: () => Stores): void {
       assert.equal(await current().revocations.isTokenRevoked('jti-2'), false);
     });
 
-    it('accepts a second revocation and keeps the later expiry', async () => {
-      await current().revocations.revokeToken('jti', NOW + 1000);
-      await current().revocations.revokeToken('jti', NOW + 10);
+    // In both orders, so that neither "first write wins" nor "last write wins" passes.
+    it('accepts a second revocation and keeps the later expiry, whichever came first', async () => {
+      await current().revocations.revokeToken('later-first', NOW + 1000);
+      await current().revocations.revokeToken('later-first', NOW + 10);
+      await current().revocations.revokeToken('later-second', NOW + 10);
+      await current().revocations.revokeToken('later-second', NOW + 1000);
       assert.equal(await current().revocations.removeExpiredRevocations(NOW + 500, 10), 0);
-      assert.equal(await current().revocations.isTokenRevoked('jti'), true);
+      assert.equal(await current().revocations.isTokenRevoked('later-first'), true);
+      assert.equal(await current().revocations.isTokenRevoked('later-second'), true);
+      assert.equal(await current().revocations.removeExpiredRevocations(NOW + 1000, 10), 2);
+      assert.equal(await current().revocations.isTokenRevoked('later-first'), false);
     });
 
     it('removes at most `limit` expired revocations and never an unexpired one', async () => {

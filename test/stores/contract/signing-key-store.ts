@@ -20,6 +20,11 @@ export function signingKeyStoreCases(current: () => Stores): void {
       assert.deepEqual(await current().signingKeys.listKeys(), [signingKey('k2', NOW)]);
     });
 
+    it('lists keys oldest first, and by kid within the same instant', async () => {
+      for (const key of [signingKey('b', NOW), signingKey('c', NOW - 5), signingKey('a', NOW), signingKey('d', NOW + 5)]) await current().signingKeys.addKey(key);
+      assert.deepEqual((await current().signingKeys.listKeys()).map((k) => k.kid), ['c', 'a', 'b', 'd']);
+    });
+
     it('rejects a duplicate kid and keeps the original', async () => {
       await current().signingKeys.addKey(signingKey('k1'));
       await assert.rejects(current().signingKeys.addKey({ ...signingKey('k1'), data: 'other' }), DuplicateKeyError);

@@ -1,0 +1,71 @@
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * How another thread opens a second connection to the same data: it imports `module` and calls its
+ * export `name` with `args` (structured-cloneable), which returns Stores.
+ */
+export interface ThreadConnection {
+  readonly module: string;
+  readonly name: string;
+  readonly args: readonly unknown[];
+}
+
+// Slot 0 counts threads ready for the current round; slot 1 is the number of rounds released. Threads
+// spin rather than sleep on the release, so they leave the barrier within microseconds of each other:
+// woken one by one from Atomics.wait they would start far enough apart to consume in turn.
+const workerSource = `
+const { workerData, parentPort } = require('node:worker_threads');
+(async () => {
+  const { module, name, args, shared, keys, now } = workerData;
+  const stores = await (await import(module))[name](...args);
+  const flags = new Int32Array(shared);
+  const won = [];
+  for (let round = 0; round < keys.length; round++) {
+    Atomics.add(flags, 0, 1);
+    const deadline = Date.now() + 10000;
+    while (Atomics.load(flags, 1) <= round) if (Date.now() > deadline) throw new Error('the race was never released');
+    won.push((await stores.grants.consumeGrant(keys[round], now)) !== undefined);
+  }
+  await stores.close();
+  parentPort.postMessage(won);
+})();
+`;
+
+/**
+ * Races `threads` threads, each on its own connection, to consume each of `keys` in turn, all released
+ * at the same instant per key. Resolves with how many threads won each key.
+ */
+export async function raceConsumeInThreads(connection: ThreadConnection, keys: readonly string[], now: number, threads: number): Promise<number[]> {
+  const shared = new SharedArrayBuffer(8);
+  const flags = new Int32Array(shared);
+  const workers = Array.from(
+    { length: threads },
+    () => new Worker(workerSource, { eval: true, workerData: { ...connection, args: [...connection.args], shared, keys: [...keys], now } }),
+  );
+  let failure: unknown;
+  const results = workers.map((worker) =>
+    once(worker, 'message').then(
+      ([won]) => won as boolean[],
+      (error: unknown) => {
+        failure ??= error;
+        throw error;
+      },
+    ),
+  );
+  results.forEach((result) => result.catch(() => {}));
+  try {
+    for (let round = 0; round < keys.length; round++) {
+      // A thread that dies must fail the race, not leave this loop waiting forever.
+      while (Atomics.load(flags, 0) < threads * (round + 1)) {
+        if (failure !== undefined) throw failure;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      Atomics.store(flags, 1, round + 1);
+    }
+    const won = await Promise.all(results);
+    return keys.map((_, round) => won.filter((perThread) => perThread[round]).length);
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+}
