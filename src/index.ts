@@ -1,5 +1,6 @@
 export { createIdProo, type IdProo, type IdProoOptions } from './provider/create-idproo.ts';
 export type { Services } from './provider/services.ts';
+export type { CachedResourceIndex, ResourceIndex } from './resources/resource-index.ts';
 export type { KeyManagementOptions, PublishedKeySet, SigningKey, SigningKeyService } from './keys/signing-key-service.ts';
 export { loadConfigFile, parseConfig, ConfigError, type ConfigProblem } from './config/load.ts';
 export type { IdProoConfig, IdProoConfigInput, SigningAlgorithm } from './config/schema.ts';
