@@ -1,63 +1,39 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { get } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
+import {
+  cliEnv as env,
+  freePort,
+  killRemaining,
+  listeningOrExited as ready,
+  repo,
+  spawnCli as spawnInRepo,
+  stopCli as stop,
+  type CliProcess as Cli,
+} from '../support/cli-process.ts';
 
-const repo = fileURLToPath(new URL('../../', import.meta.url));
-const main = join(repo, 'src', 'cli', 'main.ts');
 const demo = join(repo, 'demo', 'idproo.json');
 const version = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string }).version;
 
 const dir = mkdtempSync(join(tmpdir(), 'idproo-cli-'));
-const children = new Set<ChildProcess>();
 after(() => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  killRemaining();
   rmSync(dir, { recursive: true, force: true });
 });
 
 let dirs = 0;
 const freshDir = () => mkdtempSync(join(dir, `run-${++dirs}-`));
 
-/** The environment of the test runner without any IDPROO_* variable, plus `extra`. */
-function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('IDPROO_')));
-  return { ...clean, IDPROO_LOG_LEVEL: 'warn', ...extra };
-}
-
-interface Cli {
-  readonly child: ChildProcess;
-  stdout: string;
-  stderr: string;
-  /** Settles with the exit code (or the signal name) once the process has exited. */
-  readonly exited: Promise<number | string>;
-}
-
-/** Spawns `node src/cli/main.ts ...args` with the Node running the tests (24+, which runs .ts). */
-function spawnCli(args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Cli {
-  const child = spawn(process.execPath, [main, ...args], { cwd: options.cwd ?? dir, env: options.env ?? env(), stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  const cli: Cli = {
-    child,
-    stdout: '',
-    stderr: '',
-    exited: new Promise((resolve, reject) => {
-      child.once('error', reject);
-      child.once('close', (code, signal) => resolve(code ?? signal ?? 'unknown'));
-    }),
-  };
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (cli.stdout += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (cli.stderr += chunk));
-  return cli;
-}
+/** Spawns the CLI in this suite's scratch directory unless told otherwise. */
+const spawnCli = (args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Cli => spawnInRepo(args, { ...options, cwd: options.cwd ?? dir });
 
 /** Runs a command that must exit by itself within `timeoutMs`. */
 async function run(args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}) {
@@ -66,19 +42,6 @@ async function run(args: readonly string[], options: { env?: NodeJS.ProcessEnv; 
   const code = await cli.exited;
   clearTimeout(timer);
   return { code, stdout: cli.stdout, stderr: cli.stderr };
-}
-
-/** Resolves once the banner is out ('listening'), or once the process exits first ('exited'). */
-async function ready(cli: Cli, timeoutMs = 20_000): Promise<'listening' | 'exited'> {
-  const deadline = Date.now() + timeoutMs;
-  let exited = false;
-  void cli.exited.then(() => (exited = true));
-  while (Date.now() < deadline) {
-    if (cli.stdout.includes('IdProo is listening')) return 'listening';
-    if (exited) return 'exited';
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`the server neither started nor exited within ${timeoutMs} ms\nstdout: ${cli.stdout}\nstderr: ${cli.stderr}`);
 }
 
 /** Starts the server and waits for its banner; fails with its output if it exits instead. */
@@ -90,33 +53,6 @@ async function startServer(args: readonly string[], options: { env?: NodeJS.Proc
   return cli;
 }
 
-/** Sends `signal` and returns the exit code, failing if the process takes longer than `timeoutMs`. */
-async function stop(cli: Cli, signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 5_000): Promise<number | string> {
-  if (cli.child.exitCode !== null || cli.child.signalCode !== null) return cli.exited;
-  cli.child.kill(signal);
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      cli.child.kill('SIGKILL');
-      reject(new Error(`no exit within ${timeoutMs} ms of ${signal}`));
-    }, timeoutMs);
-  });
-  try {
-    return await Promise.race([cli.exited, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** A port that was free a moment ago: listen on 0, read the port, close. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 async function isListening(port: number): Promise<boolean> {
   try {
     await fetch(`http://127.0.0.1:${port}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(2_000) });
@@ -126,11 +62,7 @@ async function isListening(port: number): Promise<boolean> {
   }
 }
 
-/**
- * One discovery request on a connection that is closed afterwards, so the server is idle again. Once it
- * has answered, `idproo start` has installed its signal handlers: they are installed only after the
- * banner is printed (see the report on main.ts), so a signal sent on the banner alone may find none.
- */
+/** One discovery request on a connection that is closed afterwards, so the server is serving and idle again. */
 async function served(port: number): Promise<void> {
   const status = await new Promise<number | undefined>((resolve, reject) => {
     get({ host: '127.0.0.1', port, path: '/.well-known/openid-configuration', agent: false }, (res) => {
@@ -224,7 +156,7 @@ describe('idproo usage', { concurrency: true }, () => {
     assert.equal(high.code, 2);
   });
 
-  // The value came from the environment, so the message should name IDPROO_PORT, not --port (see report on options.ts).
+  // The value came from the environment, so the message names IDPROO_PORT, not --port.
   it('an IDPROO_PORT that is not a number exits 2 and names IDPROO_PORT', async () => {
     const { code, stderr } = await run(['start', '--config', demo, '--db', 'memory:'], { env: env({ IDPROO_PORT: 'http' }) });
     assert.equal(code, 2);
@@ -269,7 +201,7 @@ describe('idproo config check', { concurrency: true }, () => {
     assert.match(stderr, /\(root\): is not valid JSON/);
   });
 
-  // "pass an existing file with --config" is advice for `start`; `config check` has no --config (see report on load.ts).
+  // "pass an existing file with --config" is advice for `start`; `config check` has no --config.
   it('rejects a missing file with exit 1, naming it, without advice about --config', async () => {
     const file = join(dir, 'does-not-exist.json');
     const { code, stderr } = await run(['config', 'check', file]);
@@ -279,7 +211,7 @@ describe('idproo config check', { concurrency: true }, () => {
     assert.doesNotMatch(stderr, /--config/);
   });
 
-  // Today: 'unknown command "config check"', which suggests "config check" does not exist (see report on main.ts).
+  // Not 'unknown command "config check"', which would suggest that "config check" does not exist.
   it('without a file exits 2 and says a FILE is needed', async () => {
     const { code, stderr } = await run(['config', 'check']);
     assert.equal(code, 2);
@@ -403,7 +335,7 @@ describe('idproo start', { concurrency: 4 }, () => {
     }
   });
 
-  // The issuer from the file is validated by the schema; the one from --issuer/IDPROO_ISSUER is not (see report on options.ts).
+  // The issuer from --issuer/IDPROO_ISSUER passes the same check as the one in the configuration file.
   it('refuses an --issuer that the configuration schema would refuse', async () => {
     const port = await freePort();
     const cli = spawnCli(['start', '--config', demo, '--db', 'memory:', '--port', String(port), '--issuer', 'ftp://id.example.com/?x=1']);
