@@ -166,25 +166,26 @@ describe('sqlite stores on disk', () => {
     await again.close();
   });
 
-  it('releases the lock when opening fails', async () => {
-    const path = freshPath();
-    await openSqliteStores(path).close();
+  /** A database file at schema version `version`, as a newer (or older) IdProo would leave it. */
+  const setSchemaVersion = (path: string, version: number) => {
     const db = new DatabaseSync(path);
-    db.exec('PRAGMA user_version = 99');
+    db.exec(`PRAGMA user_version = ${version}`);
     db.close();
-    assert.throws(() => openSqliteStores(path), /newer than this IdProo supports/);
-    const raw = new DatabaseSync(path);
-    raw.exec('PRAGMA user_version = 2');
-    raw.close();
-    await openSqliteStores(path).close();
-  });
+  };
 
   it('refuses a database written by a newer schema', async () => {
     const path = freshPath();
     await openSqliteStores(path).close();
-    const db = new DatabaseSync(path);
-    db.exec('PRAGMA user_version = 99');
-    db.close();
+    setSchemaVersion(path, 99);
     assert.throws(() => openSqliteStores(path), /newer than this IdProo supports/);
+  });
+
+  it('releases the lock when opening fails', async () => {
+    const path = freshPath();
+    await openSqliteStores(path).close();
+    setSchemaVersion(path, 99);
+    assert.throws(() => openSqliteStores(path), /newer than this IdProo supports/);
+    setSchemaVersion(path, 2);
+    await openSqliteStores(path).close();
   });
 });
