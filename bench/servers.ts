@@ -6,13 +6,14 @@ import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { send } from './http.ts';
 
-export type ServerKind = 'idproo' | 'oidc-provider' | 'bare' | 'floor' | 'floor-main';
+export type ServerKind = 'idproo' | 'oidc-provider' | 'bare' | 'floor' | 'floor-js' | 'floor-main';
 export const serverLabels: Record<ServerKind, string> = {
   idproo: 'IdProo',
   'oidc-provider': 'oidc-provider',
   bare: 'bare node:http',
   floor: 'token floor',
-  'floor-main': 'token floor, main-thread sign',
+  'floor-js': 'token floor, r||s in JS',
+  'floor-main': 'token floor, sync sign',
 };
 
 export interface ServerHandle {

@@ -4,8 +4,9 @@
  * Usage: node bench/sign-rate.ts [--seconds 2] [--alg ES256|RS256] [--mode pool|main]
  *
  *  --mode pool (default): node:crypto's asynchronous sign with 16 signatures in flight, so they run on
- *                         libuv's thread pool as the servers' signatures do (jose's WebCrypto signing and the
- *                         token floor): it uses every core the process may use, like a server.
+ *                         libuv's thread pool as every server's signatures do (IdProo's and the token floor's
+ *                         sign(), oidc-provider's WebCrypto through jose): it uses every core the process may
+ *                         use, like a server.
  *  --mode main:           a tight synchronous loop on the main thread: one core.
  */
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';

@@ -1,6 +1,6 @@
 /**
  * The token endpoint's floor: the least a client-credentials token endpoint can do on node:http, in its own
- * process. Usage: node bench/token-floor-server.ts --port <port> --alg ES256|RS256 [--sign pool|main]
+ * process. Usage: node bench/token-floor-server.ts --port <port> --alg ES256|RS256 [--sign pool|main] [--ecdsa node|js]
  *
  * It reads the form body, checks HTTP Basic credentials ("bench"/"bench-secret") against one precomputed
  * SHA-256 with timingSafeEqual, builds the claims IdProo builds (iss, sub, aud, client_id, scope, jti, iat,
@@ -11,10 +11,12 @@
  *                         WebCrypto signing does.
  *  --sign main:           the synchronous sign on the main thread (to measure what the thread-pool hop costs).
  *
- * The private KeyObject is passed to sign() as it is, and an ES256 signature comes back DER-encoded and is
- * rewritten as r || s (RFC 7518 §3.4) here: on Node 24, sign()'s `{ key, dsaEncoding: 'ieee-p1363' }`
- * costs about as much main-thread time as the signature itself (docs/benchmarks.md, bench/sign-cost.ts).
- *  --node-p1363:          sign with `{ key, dsaEncoding: 'ieee-p1363' }` instead, to measure that.
+ * A JWS ECDSA signature is r || s (RFC 7518 §3.4), where OpenSSL gives DER:
+ *  --ecdsa node (default): sign() is asked for it with `{ key, dsaEncoding: 'ieee-p1363' }`, as Node's
+ *                          documentation shows.
+ *  --ecdsa js:             the KeyObject goes to sign() bare and the DER signature is rewritten here, as
+ *                          IdProo does: on Node 24 that costs the event loop about 15 µs less per token
+ *                          (bench/sign-cost.ts, docs/decisions/0006-signing-access-tokens.md).
  *
  * It also serves a minimal discovery document and its JWKS so the benchmark finds the token endpoint and
  * can verify what it issues.
@@ -28,7 +30,7 @@ const { values } = parseArgs({
     port: { type: 'string' },
     alg: { type: 'string', default: 'ES256' },
     sign: { type: 'string', default: 'pool' },
-    'node-p1363': { type: 'boolean', default: false },
+    ecdsa: { type: 'string', default: 'node' },
     host: { type: 'string', default: '127.0.0.1' },
   },
 });
@@ -38,6 +40,7 @@ if (!Number.isInteger(port) || port <= 0) throw new Error('--port <port> is requ
 if (alg !== 'ES256' && alg !== 'RS256') throw new Error('--alg must be ES256 or RS256');
 if (values.sign !== 'pool' && values.sign !== 'main') throw new Error('--sign must be pool or main');
 const onPool = values.sign === 'pool';
+if (values.ecdsa !== 'node' && values.ecdsa !== 'js') throw new Error('--ecdsa must be node or js');
 
 // The same key types as IdProo's: P-256 for ES256, 2048-bit RSA for RS256; kid = RFC 7638 thumbprint.
 const { privateKey, publicKey } = alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -45,7 +48,7 @@ const jwk = publicKey.export({ format: 'jwk' }) as Record<string, unknown>;
 // RFC 7638 §3.2: the required members only, in lexicographic order.
 const requiredJwk = Object.fromEntries((alg === 'ES256' ? ['crv', 'kty', 'x', 'y'] : ['e', 'kty', 'n']).map((m) => [m, jwk[m]]));
 const kid = createHash('sha256').update(JSON.stringify(requiredJwk)).digest('base64url');
-const nodeP1363 = alg === 'ES256' && values['node-p1363'];
+const nodeP1363 = alg === 'ES256' && values.ecdsa === 'node';
 const signKey: KeyObject | { key: KeyObject; dsaEncoding: 'ieee-p1363' } = nodeP1363 ? { key: privateKey, dsaEncoding: 'ieee-p1363' } : privateKey;
 
 /** RFC 7518 §3.4: a JWS ECDSA signature is r || s, each left-padded to 32 bytes for P-256, not DER. */
@@ -146,7 +149,8 @@ const server = createServer((req, res) => {
   answer(res, 404, '{"error":"not_found"}');
 });
 server.listen(port, values.host, () => {
-  console.log(`token floor (${alg}, signing on the ${onPool ? 'thread pool' : 'main thread'}${nodeP1363 ? ', ieee-p1363 by node' : ''}) listening on ${issuer}`);
+  const encoding = alg === 'ES256' ? `, r || s by ${nodeP1363 ? 'node' : 'the server'}` : '';
+  console.log(`token floor (${alg}, signing on the ${onPool ? 'thread pool' : 'main thread'}${encoding}) listening on ${issuer}`);
 });
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
