@@ -19,8 +19,8 @@
  *   BENCH_RETRIES=<n>      at most this many extra rounds replace rounds that other work on the machine
  *                          disturbed (default half of BENCH_ROUNDS)
  *   BENCH_STARTS=<n>       IdProo cold starts measured for start time and idle RSS (default 5; median reported)
- *   BENCH_ONLY=<list>      comma-separated subset of servers: idproo,oidc-provider,bare,floor,floor-js (default),
- *                          and floor-main (the token floor signing on the main thread; not run by default)
+ *   BENCH_ONLY=<list>      comma-separated subset of servers: idproo,oidc-provider,bare,floor,floor-tuned
+ *                          (default), and floor-main (the tuned floor signing synchronously; not by default)
  *   BENCH_CASES=<list>     comma-separated subset of cases: discovery,jwks,cc-es256,cc-rs256,introspection
  *   BENCH_PIN=1            pin servers and the signing loop to CPU 0 and the load generator to CPU 1 (needs
  *                          taskset): a single-core view; by default nothing is pinned
@@ -62,7 +62,7 @@ const connections = count('BENCH_CONNECTIONS', 50);
 const retries = count('BENCH_RETRIES', Math.ceil(rounds / 2), true);
 const starts = count('BENCH_STARTS', 5, true);
 const profile = process.env.BENCH_PROFILE === '1';
-const only = new Set((process.env.BENCH_ONLY ?? 'idproo,oidc-provider,bare,floor,floor-js').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? 'idproo,oidc-provider,bare,floor,floor-tuned').split(',').map((s) => s.trim()));
 const onlyCases = new Set((process.env.BENCH_CASES ?? 'discovery,jwks,cc-es256,cc-rs256,introspection').split(',').map((s) => s.trim()));
 const loadgen: LoadGenerator = chooseLoadGenerator();
 const placement = choosePlacement();
@@ -354,12 +354,12 @@ for (const group of ['main', 'es256', 'rs256'] as const) {
   const op = only.has('oidc-provider') ? await start('oidc-provider', group, [join(scriptsDir, 'oidc-provider-server.js'), '--port', '{port}', '--mode', group]) : undefined;
   if (op) handles.push(op);
   if (group !== 'main') {
-    // The floor as Node's documentation would write it; for ES256 also with IdProo's r || s encoding, and
-    // (on request) signing synchronously on the main thread.
-    const floors = [['floor', 'pool', 'node'], ['floor-js', 'pool', 'js'], ['floor-main', 'main', 'js']] as const;
-    for (const [kind, sign, ecdsa] of floors) {
-      if (!only.has(kind) || (kind !== 'floor' && group !== 'es256')) continue;
-      const floor = await start(kind, group, [...floorOptions, join(scriptsDir, 'token-floor-server.js'), '--port', '{port}', '--alg', group.toUpperCase(), '--sign', sign, '--ecdsa', ecdsa]);
+    // The floor as Node's documentation would write it; tuned with IdProo's two crypto shortcuts; and (on
+    // request) tuned but signing synchronously on the main thread.
+    const floors = [['floor', 'pool', []], ['floor-tuned', 'pool', ['--tuned']], ['floor-main', 'main', ['--tuned']]] as const;
+    for (const [kind, sign, extra] of floors) {
+      if (!only.has(kind)) continue;
+      const floor = await start(kind, group, [...floorOptions, join(scriptsDir, 'token-floor-server.js'), '--port', '{port}', '--alg', group.toUpperCase(), '--sign', sign, ...extra]);
       if (floor) handles.push(floor);
     }
   }
@@ -381,7 +381,7 @@ for (const group of ['main', 'es256', 'rs256'] as const) {
       const participants: Participant[] = [];
       const checks: Partial<Record<Who, string>> = {};
       const errors: Partial<Record<Who, string>> = {};
-      const expected: ServerKind[] = ['idproo', 'oidc-provider', ...(id === 'discovery' || id === 'jwks' ? (['bare'] as const) : []), ...(id === 'cc-es256' ? (['floor', 'floor-js', 'floor-main'] as const) : id === 'cc-rs256' ? (['floor'] as const) : [])];
+      const expected: ServerKind[] = ['idproo', 'oidc-provider', ...(id === 'discovery' || id === 'jwks' ? (['bare'] as const) : []), ...(id === 'cc-es256' || id === 'cc-rs256' ? (['floor', 'floor-tuned', 'floor-main'] as const) : [])];
       for (const kind of expected) {
         if (!only.has(kind)) continue;
         const server = handles.find((h) => h.kind === kind);
@@ -438,22 +438,22 @@ const rows: string[][] = [header];
 for (const c of caseOrder) {
   const o = outcome(c);
   if (!o) continue;
-  for (const w of ['idproo', 'oidc-provider', 'floor', 'floor-js', 'floor-main', 'bare', 'raw'] as const) {
+  for (const w of ['idproo', 'oidc-provider', 'floor', 'floor-tuned', 'floor-main', 'bare', 'raw'] as const) {
     const s = o.summaries[w];
     const error = o.errors[w];
     if (!s && !error) continue;
     const parts: string[] = [];
-    if (w === 'idproo' || w === 'floor' || w === 'floor-js' || w === 'floor-main') {
+    if (w === 'idproo' || w === 'floor' || w === 'floor-tuned' || w === 'floor-main') {
       const vsOp = pairedRatio(c, 'oidc-provider', w);
       if (vsOp !== undefined) parts.push(`${fmt(vsOp, 2)}× oidc-provider`);
     }
     if (w === 'idproo') {
       const vsFloor = pairedRatio(c, 'floor');
       if (vsFloor !== undefined) parts.push(`${fmt(vsFloor * 100, 0)}% of floor`);
-      const vsFloorJs = pairedRatio(c, 'floor-js');
-      if (vsFloorJs !== undefined) parts.push(`${fmt(vsFloorJs * 100, 0)}% of floor-js`);
+      const vsTuned = pairedRatio(c, 'floor-tuned');
+      if (vsTuned !== undefined) parts.push(`${fmt(vsTuned * 100, 0)}% of tuned floor`);
       const vsFloorMain = pairedRatio(c, 'floor-main');
-      if (vsFloorMain !== undefined) parts.push(`${fmt(vsFloorMain * 100, 0)}% of floor-main`);
+      if (vsFloorMain !== undefined) parts.push(`${fmt(vsFloorMain * 100, 0)}% of sync floor`);
       const vsBare = pairedRatio(c, 'bare');
       if (vsBare !== undefined) parts.push(`${fmt(vsBare * 100, 0)}% of bare`);
       const vsRaw = pairedRatio(c, 'raw');
@@ -519,12 +519,12 @@ const targets: Target[] = [];
 const target = (name: string, pass: boolean, detail: string) => targets.push({ name, pass, detail });
 for (const [c, alg] of [['cc-es256', 'ES256'], ['cc-rs256', 'RS256']] as const) {
   const r = pairedRatio(c, 'floor');
-  const js = pairedRatio(c, 'floor-js');
+  const tuned = pairedRatio(c, 'floor-tuned');
   target(
     `client_credentials ${alg} ≥ 90% of the token floor`,
     r !== undefined && r >= 0.9,
     `${fmt((r ?? NaN) * 100, 0)}% (${fmt(summary(c, 'idproo')?.rps, 0)} vs ${fmt(summary(c, 'floor')?.rps, 0)} req/s)` +
-      (js !== undefined ? `; ${fmt(js * 100, 0)}% of the floor with IdProo's r || s encoding` : ''),
+      (tuned !== undefined ? `; ${fmt(tuned * 100, 0)}% of the tuned floor (${fmt(summary(c, 'floor-tuned')?.rps, 0)} req/s)` : ''),
   );
 }
 {
@@ -552,7 +552,7 @@ target('process start to first answer ≤ 1 s', startMs !== undefined && startMs
 console.log('\nTargets');
 for (const t of targets) console.log(`${t.pass ? 'PASS' : 'MISS'}  ${t.name}: ${t.detail}`);
 const refBad = outcomes.flatMap((o) =>
-  (['oidc-provider', 'bare', 'floor', 'floor-js', 'floor-main'] as const).flatMap((w) => {
+  (['oidc-provider', 'bare', 'floor', 'floor-tuned', 'floor-main'] as const).flatMap((w) => {
     const s = o.summaries[w];
     return (s && s.non2xx + s.errors + s.timeouts > 0) || o.errors[w] ? [`${serverLabels[w]}/${o.case}`] : [];
   }),
@@ -586,7 +586,7 @@ const out = {
       vsOidcProvider: pairedRatio(o.case, 'oidc-provider') ?? null,
       vsBare: pairedRatio(o.case, 'bare') ?? null,
       vsFloor: pairedRatio(o.case, 'floor') ?? null,
-      vsFloorJs: pairedRatio(o.case, 'floor-js') ?? null,
+      vsTunedFloor: pairedRatio(o.case, 'floor-tuned') ?? null,
       vsFloorMain: pairedRatio(o.case, 'floor-main') ?? null,
       floorVsOidcProvider: pairedRatio(o.case, 'oidc-provider', 'floor') ?? null,
       vsRawSigning: pairedRatio(o.case, 'raw') ?? null,

@@ -6,14 +6,14 @@ import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { send } from './http.ts';
 
-export type ServerKind = 'idproo' | 'oidc-provider' | 'bare' | 'floor' | 'floor-js' | 'floor-main';
+export type ServerKind = 'idproo' | 'oidc-provider' | 'bare' | 'floor' | 'floor-tuned' | 'floor-main';
 export const serverLabels: Record<ServerKind, string> = {
   idproo: 'IdProo',
   'oidc-provider': 'oidc-provider',
   bare: 'bare node:http',
   floor: 'token floor',
-  'floor-js': 'token floor, r||s in JS',
-  'floor-main': 'token floor, sync sign',
+  'floor-tuned': 'token floor, tuned',
+  'floor-main': 'token floor, tuned, sync',
 };
 
 export interface ServerHandle {

@@ -1,6 +1,6 @@
 /**
  * The token endpoint's floor: the least a client-credentials token endpoint can do on node:http, in its own
- * process. Usage: node bench/token-floor-server.ts --port <port> --alg ES256|RS256 [--sign pool|main] [--ecdsa node|js]
+ * process. Usage: node bench/token-floor-server.ts --port <port> --alg ES256|RS256 [--sign pool|main] [--tuned]
  *
  * It reads the form body, checks HTTP Basic credentials ("bench"/"bench-secret") against one precomputed
  * SHA-256 with timingSafeEqual, builds the claims IdProo builds (iss, sub, aud, client_id, scope, jti, iat,
@@ -11,17 +11,17 @@
  *                         WebCrypto signing does.
  *  --sign main:           the synchronous sign on the main thread (to measure what the thread-pool hop costs).
  *
- * A JWS ECDSA signature is r || s (RFC 7518 §3.4), where OpenSSL gives DER:
- *  --ecdsa node (default): sign() is asked for it with `{ key, dsaEncoding: 'ieee-p1363' }`, as Node's
- *                          documentation shows.
- *  --ecdsa js:             the KeyObject goes to sign() bare and the DER signature is rewritten here, as
- *                          IdProo does: on Node 24 that costs the event loop about 15 µs less per token
- *                          (bench/sign-cost.ts, docs/decisions/0006-signing-access-tokens.md).
+ * By default it is written as Node's documentation shows: the secret is hashed with createHash(), and an
+ * ES256 signature, which must be r || s in a JWS (RFC 7518 §3.4) where OpenSSL gives DER, is asked of
+ * sign() with `{ key, dsaEncoding: 'ieee-p1363' }`.
+ *  --tuned:               the two shortcuts IdProo takes instead: a one-shot hash(), and the KeyObject passed
+ *                         to sign() bare with the DER signature rewritten here. On Node 24 they save the event
+ *                         loop about 25 µs per ES256 token (bench/sign-cost.ts, docs/decisions/0006).
  *
  * It also serves a minimal discovery document and its JWKS so the benchmark finds the token endpoint and
  * can verify what it issues.
  */
-import { createHash, generateKeyPairSync, randomFillSync, sign, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createHash, generateKeyPairSync, hash, randomFillSync, sign, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 
@@ -30,7 +30,7 @@ const { values } = parseArgs({
     port: { type: 'string' },
     alg: { type: 'string', default: 'ES256' },
     sign: { type: 'string', default: 'pool' },
-    ecdsa: { type: 'string', default: 'node' },
+    tuned: { type: 'boolean', default: false },
     host: { type: 'string', default: '127.0.0.1' },
   },
 });
@@ -40,7 +40,7 @@ if (!Number.isInteger(port) || port <= 0) throw new Error('--port <port> is requ
 if (alg !== 'ES256' && alg !== 'RS256') throw new Error('--alg must be ES256 or RS256');
 if (values.sign !== 'pool' && values.sign !== 'main') throw new Error('--sign must be pool or main');
 const onPool = values.sign === 'pool';
-if (values.ecdsa !== 'node' && values.ecdsa !== 'js') throw new Error('--ecdsa must be node or js');
+const tuned = values.tuned;
 
 // The same key types as IdProo's: P-256 for ES256, 2048-bit RSA for RS256; kid = RFC 7638 thumbprint.
 const { privateKey, publicKey } = alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -48,7 +48,7 @@ const jwk = publicKey.export({ format: 'jwk' }) as Record<string, unknown>;
 // RFC 7638 §3.2: the required members only, in lexicographic order.
 const requiredJwk = Object.fromEntries((alg === 'ES256' ? ['crv', 'kty', 'x', 'y'] : ['e', 'kty', 'n']).map((m) => [m, jwk[m]]));
 const kid = createHash('sha256').update(JSON.stringify(requiredJwk)).digest('base64url');
-const nodeP1363 = alg === 'ES256' && values.ecdsa === 'node';
+const nodeP1363 = alg === 'ES256' && !tuned;
 const signKey: KeyObject | { key: KeyObject; dsaEncoding: 'ieee-p1363' } = nodeP1363 ? { key: privateKey, dsaEncoding: 'ieee-p1363' } : privateKey;
 
 /** RFC 7518 §3.4: a JWS ECDSA signature is r || s, each left-padded to 32 bytes for P-256, not DER. */
@@ -107,7 +107,8 @@ function authenticated(authorization: string | undefined): boolean {
   // RFC 6749 §2.3.1: both halves are form-urlencoded.
   const formDecode = (value: string) => decodeURIComponent(value.replaceAll('+', ' '));
   try {
-    const presented = createHash('sha256').update(formDecode(decoded.slice(colon + 1))).digest();
+    const secret = formDecode(decoded.slice(colon + 1));
+    const presented = tuned ? Buffer.from(hash('sha256', secret, 'base64'), 'base64') : createHash('sha256').update(secret).digest();
     return timingSafeEqual(presented, secretHash) && formDecode(decoded.slice(0, colon)) === clientId;
   } catch {
     return false; // malformed percent-encoding
@@ -149,8 +150,7 @@ const server = createServer((req, res) => {
   answer(res, 404, '{"error":"not_found"}');
 });
 server.listen(port, values.host, () => {
-  const encoding = alg === 'ES256' ? `, r || s by ${nodeP1363 ? 'node' : 'the server'}` : '';
-  console.log(`token floor (${alg}, signing on the ${onPool ? 'thread pool' : 'main thread'}${encoding}) listening on ${issuer}`);
+  console.log(`token floor (${alg}, signing on the ${onPool ? 'thread pool' : 'main thread'}${tuned ? ', tuned' : ''}) listening on ${issuer}`);
 });
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
