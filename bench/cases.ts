@@ -1,4 +1,5 @@
 /** The measured requests, per server, with a pre-check of one response before any load. */
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { basicAuth, decodeJwtPart, send } from './http.ts';
 import type { ServerHandle } from './servers.ts';
 
@@ -12,6 +13,11 @@ export const caseLabels: Record<CaseId, string> = {
   introspection: 'introspection (reference)',
 };
 
+export interface Verdict {
+  readonly ok: boolean;
+  readonly note: string;
+}
+
 export interface PreparedCase {
   readonly id: CaseId;
   readonly url: string;
@@ -19,7 +25,7 @@ export interface PreparedCase {
   readonly headers: Record<string, string>;
   readonly body?: string;
   /** Checks one response: ok, and a short description of what came back. */
-  readonly verify: (status: number, body: Buffer) => { ok: boolean; note: string };
+  readonly verify: (status: number, body: Buffer) => Verdict | Promise<Verdict>;
 }
 
 /** Endpoint URLs come from discovery; the path is kept and requests go to 127.0.0.1:<port>. */
@@ -42,6 +48,8 @@ const okStatus = (status: number) => status >= 200 && status < 300;
 const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
 const clientAuth = basicAuth('bench', 'bench-secret');
 const tokenBody = 'grant_type=client_credentials&scope=api';
+/** RFC 9068 §2.2: IdProo's access token claims, in its order. */
+const accessTokenClaims = 'iss sub aud client_id scope jti iat nbf exp';
 
 export async function prepareCase(server: ServerHandle, id: CaseId): Promise<PreparedCase> {
   const discoveryUrl = `${server.base}/.well-known/openid-configuration`;
@@ -73,21 +81,36 @@ export async function prepareCase(server: ServerHandle, id: CaseId): Promise<Pre
     case 'cc-es256':
     case 'cc-rs256': {
       const alg = id === 'cc-es256' ? 'ES256' : 'RS256';
+      const keys = json((await send(local(server.base, discovery.jwks_uri, 'jwks_uri'))).body) as JSONWebKeySet | undefined;
+      if (!keys || !Array.isArray(keys.keys)) throw new Error('the JWKS is not a key set');
+      const jwks = createLocalJWKSet(keys);
+      // IdProo and the floor that stands for it write exactly these; oidc-provider writes its own set.
+      const exact = server.kind !== 'oidc-provider';
       return {
         id,
         url: local(server.base, discovery.token_endpoint, 'token_endpoint'),
         method: 'POST',
         headers: { ...form, Authorization: clientAuth },
         body: tokenBody,
-        verify: (status, body) => {
+        verify: async (status, body) => {
           const token = json(body)?.access_token;
           if (!okStatus(status) || typeof token !== 'string') return { ok: false, note: `${status} ${body.toString('utf8').slice(0, 300)}` };
           const header = decodeJwtPart(token, 0);
           const payload = decodeJwtPart(token, 1);
-          return {
-            ok: header?.alg === alg,
-            note: `${status}, JWT header ${JSON.stringify(header)}, aud ${JSON.stringify(payload?.aud)}, scope ${JSON.stringify(payload?.scope)}, ${token.length} chars`,
-          };
+          const shape = `${status}, JWT header ${JSON.stringify(header)}, claims ${Object.keys(payload ?? {}).join(' ')}, ${token.length} chars`;
+          try {
+            // A verifier's view (RFC 9068 §4): signature against the published keys, typ, issuer, audience.
+            await jwtVerify(token, jwks, { algorithms: [alg], typ: 'at+jwt', issuer: String(discovery.issuer), audience: 'urn:bench:api', requiredClaims: ['exp', 'iat', 'jti', 'client_id', 'scope'] });
+          } catch (error) {
+            return { ok: false, note: `does not verify: ${(error as Error).message}; ${shape}` };
+          }
+          if (payload?.client_id !== 'bench' || payload.scope !== 'api') return { ok: false, note: `wrong client_id or scope; ${shape}` };
+          if (exact) {
+            const headerMembers = Object.keys(header ?? {}).join(' ');
+            const claims = Object.keys(payload).join(' ');
+            if (headerMembers !== 'alg kid typ' || claims !== accessTokenClaims) return { ok: false, note: `expected header "alg kid typ" and claims "${accessTokenClaims}"; ${shape}` };
+          }
+          return { ok: true, note: `verifies; ${shape}` };
         },
       };
     }
@@ -123,7 +146,7 @@ export async function prepareCase(server: ServerHandle, id: CaseId): Promise<Pre
 }
 
 /** Sends the prepared request once and verifies the answer. */
-export async function precheck(prepared: PreparedCase): Promise<{ ok: boolean; note: string }> {
+export async function precheck(prepared: PreparedCase): Promise<Verdict> {
   const res = await send(prepared.url, { method: prepared.method, headers: prepared.headers, ...(prepared.body !== undefined ? { body: prepared.body } : {}) });
   return prepared.verify(res.status, res.body);
 }

@@ -6,8 +6,15 @@ import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { send } from './http.ts';
 
-export type ServerKind = 'idproo' | 'oidc-provider' | 'bare';
-export const serverLabels: Record<ServerKind, string> = { idproo: 'IdProo', 'oidc-provider': 'oidc-provider', bare: 'bare node:http' };
+export type ServerKind = 'idproo' | 'oidc-provider' | 'bare' | 'floor' | 'floor-tuned' | 'floor-main';
+export const serverLabels: Record<ServerKind, string> = {
+  idproo: 'IdProo',
+  'oidc-provider': 'oidc-provider',
+  bare: 'bare node:http',
+  floor: 'token floor',
+  'floor-tuned': 'token floor, tuned',
+  'floor-main': 'token floor, tuned, sync',
+};
 
 export interface ServerHandle {
   readonly kind: ServerKind;
@@ -149,9 +156,12 @@ export async function stopServer(server: ServerHandle, graceMs = 3000): Promise<
   return peak;
 }
 
-/** Raw single-core signing rate (signatures/s) from bench/sign-rate.ts in its own process. */
-export function signRate(benchDir: string, cpu: number | undefined, seconds: number, alg?: 'ES256' | 'RS256'): Promise<Partial<Record<'ES256' | 'RS256', number>>> {
-  const [file, argv] = pinned(cpu, process.execPath, [join(benchDir, 'sign-rate.ts'), '--seconds', String(seconds), ...(alg ? ['--alg', alg] : [])]);
+/**
+ * Raw signing rate (signatures/s) from sign-rate.js (compiled from bench/sign-rate.ts) in its own process:
+ * asynchronous signatures on the thread pool, on the CPUs the servers get (`cpu`, or all when unpinned).
+ */
+export function signRate(scriptsDir: string, cpu: number | undefined, seconds: number, alg?: 'ES256' | 'RS256'): Promise<Partial<Record<'ES256' | 'RS256', number>>> {
+  const [file, argv] = pinned(cpu, process.execPath, [join(scriptsDir, 'sign-rate.js'), '--seconds', String(seconds), '--mode', 'pool', ...(alg ? ['--alg', alg] : [])]);
   return new Promise((resolve, reject) => {
     const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     children.add(child);

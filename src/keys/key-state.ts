@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 // jose's subpath entry points: the package index loads every JOSE operation (~8 MB of RSS at idle).
 import type { JWK, JWTVerifyGetKey } from 'jose';
 import { createLocalJWKSet } from 'jose/jwks/local';
@@ -8,7 +9,8 @@ export interface SigningKey {
   readonly kid: string;
   readonly alg: SigningAlgorithm;
   readonly createdAt: number;
-  readonly privateKey: CryptoKey;
+  /** A node:crypto key: access tokens are signed with node:crypto's sign (docs/decisions/0008). */
+  readonly privateKey: KeyObject;
   readonly publicJwk: JWK;
 }
 

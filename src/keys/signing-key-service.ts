@@ -1,9 +1,9 @@
+import { createPrivateKey, type KeyObject, type webcrypto } from 'node:crypto';
 // jose's subpath entry points: the package index loads every JOSE operation (~8 MB of RSS at idle).
 import type { JWK, JWTVerifyGetKey } from 'jose';
 import { calculateJwkThumbprint } from 'jose/jwk/thumbprint';
 import { exportJWK } from 'jose/key/export';
 import { generateKeyPair } from 'jose/key/generate/keypair';
-import { importJWK } from 'jose/key/import';
 import type { SigningAlgorithm } from '../config/schema.ts';
 import type { ClientStore, SigningKeyStore, StoredSigningKey } from '../stores/types.ts';
 import type { Clock } from '../util/clock.ts';
@@ -216,7 +216,7 @@ export class SigningKeyService {
         kid: record.kid,
         alg: record.alg as SigningAlgorithm,
         createdAt: record.createdAt,
-        privateKey: (await importJWK(privateJwk, record.alg)) as CryptoKey,
+        privateKey: privateKeyObject(privateJwk, record.alg as SigningAlgorithm),
         publicJwk: toPublicJwk(privateJwk, record.kid, record.alg),
       };
     } catch (error) {
@@ -231,8 +231,18 @@ export class SigningKeyService {
     const kid = await calculateJwkThumbprint(privateJwk);
     await this.#store.addKey({ kid, alg, createdAt: now, data: this.#protector.protect(JSON.stringify(privateJwk), kid) });
     this.#logger.info({ event: 'key.created', kid, alg }, 'signing key created');
-    return { kid, alg, createdAt: now, privateKey: (await importJWK(privateJwk, alg)) as CryptoKey, publicJwk: toPublicJwk(privateJwk, kid, alg) };
+    return { kid, alg, createdAt: now, privateKey: privateKeyObject(privateJwk, alg), publicJwk: toPublicJwk(privateJwk, kid, alg) };
   }
+}
+
+const keyTypes: Record<SigningAlgorithm, string> = { RS256: 'rsa', PS256: 'rsa', ES256: 'ec/prime256v1', EdDSA: 'ed25519' };
+
+/** The private key of a JWK, refused unless it suits the algorithm (as jose's importJWK would). */
+function privateKeyObject(jwk: JWK, alg: SigningAlgorithm): KeyObject {
+  const key = createPrivateKey({ key: jwk as webcrypto.JsonWebKey, format: 'jwk' });
+  const type = key.asymmetricKeyType === 'ec' ? `ec/${key.asymmetricKeyDetails?.namedCurve}` : key.asymmetricKeyType;
+  if (type !== keyTypes[alg]) throw new TypeError(`the stored key is not a ${alg} key`);
+  return key;
 }
 
 function toPublicJwk(jwk: JWK, kid: string, alg: string): JWK {
