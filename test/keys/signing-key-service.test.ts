@@ -6,7 +6,7 @@ import { DataProtector } from '../../src/keys/data-protection.ts';
 import { createMemoryStores } from '../../src/stores/index.ts';
 import { postForm, basic, startTestServer } from '../support/server.ts';
 import { minimalClient } from '../stores/fixtures.ts';
-import { TestClock, day, failingStore, kids, service } from './support.ts';
+import { TestClock, day, failingStore, kids, recordingLogger, service } from './support.ts';
 
 const shortLived = (clientId: string) => ({ ...minimalClient(clientId), accessTokenLifetime: 60 });
 
@@ -130,6 +130,26 @@ describe('signing keys at rest', () => {
     assert.equal(protector.unprotect(blob, 'kid-1'), 'secret');
     assert.throws(() => protector.unprotect(blob, 'kid-2'));
     assert.throws(() => new DataProtector(randomBytes(32)).unprotect(blob, 'kid-1'));
+  });
+
+  it('a stored key whose private JWK does not suit its algorithm is not used to sign', async () => {
+    const clock = new TestClock();
+    const { signingKeys: store } = createMemoryStores();
+    const protector = new DataProtector(Buffer.alloc(32, 7));
+    // An EdDSA key stored under alg ES256 (a tampered or mislabelled record) decrypts but must not sign ES256.
+    const edKey = await service(createMemoryStores().signingKeys, clock, { signingAlgorithms: ['EdDSA'] }).signingKey('EdDSA');
+    const stolen = { ...edKey.privateKey.export({ format: 'jwk' }) };
+    const genuine = await service(store, clock, { signingAlgorithms: ['ES256'] }).signingKey('ES256');
+    // Newer than the genuine key, so it would be the one to sign if it were accepted.
+    await store.addKey({ kid: 'mislabelled', alg: 'ES256', createdAt: clock.now() + 1, data: protector.protect(JSON.stringify(stolen), 'mislabelled') });
+    clock.advance(1);
+    const log = recordingLogger();
+    const keys = service(store, clock, { signingAlgorithms: ['ES256'] }, { logger: log.logger });
+    const signing = await keys.signingKey('ES256');
+    assert.equal(signing.kid, genuine.kid);
+    assert.equal(signing.privateKey.asymmetricKeyDetails?.namedCurve, 'prime256v1');
+    assert.ok(!(await kids(keys)).includes('mislabelled'), 'not published either');
+    assert.ok(log.entries.some((entry) => JSON.stringify(entry).includes('mislabelled')), 'the unusable kid is named in the log');
   });
 
   it('a data key that opens none of the stored keys stops the server instead of replacing them', async () => {
