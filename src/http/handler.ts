@@ -31,8 +31,8 @@ function contentTypeIsForm(value: string | undefined): boolean {
   return (semicolon === -1 ? value : value.slice(0, semicolon)).trim().toLowerCase() === formType;
 }
 
+// The body may not have been read: close rather than read on past an ambiguous frame.
 const repeatedHeader = (name: string) =>
-  // The body was not read: close rather than read on past an ambiguous frame.
   new OAuthError('invalid_request', `the ${name} header is sent more than once`, { headers: { connection: 'close' } });
 
 /**
@@ -67,6 +67,7 @@ function endpointRequest(req: IncomingMessage, requestId: string, reading: BodyR
     header: (name) => singleHeader(req, name),
     async readForm(): Promise<FormPairs> {
       const contentType = singleHeader(req, 'content-type');
+      // Read for its check alone: node:http frames the body by the first Content-Length line.
       singleHeader(req, 'content-length');
       // RFC 6749 §3.2, RFC 7009 §2.1, RFC 7662 §2.1: parameters come form-encoded in the body.
       if (!contentTypeIsForm(contentType)) {
