@@ -67,7 +67,7 @@ function endpointRequest(req: IncomingMessage, requestId: string, reading: BodyR
     header: (name) => singleHeader(req, name),
     async readForm(): Promise<FormPairs> {
       const contentType = singleHeader(req, 'content-type');
-      // Read for its check alone: node:http frames the body by the first Content-Length line.
+      // Read only to refuse a repeat; Node's parser already refuses most, this keeps the rule in one place.
       singleHeader(req, 'content-length');
       // RFC 6749 §3.2, RFC 7009 §2.1, RFC 7662 §2.1: parameters come form-encoded in the body.
       if (!contentTypeIsForm(contentType)) {
