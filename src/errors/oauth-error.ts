@@ -1,6 +1,6 @@
 /**
- * Error codes from RFC 6749 §5.2, RFC 7009 §2.2.1, RFC 8707 §2 and RFC 6750 §3.1, plus `not_found`
- * for a path where no endpoint is.
+ * Error codes from RFC 6749 §5.2, RFC 7009 §2.2.1, RFC 8707 §2 and RFC 6750 §3.1 (`invalid_token`,
+ * `insufficient_scope`), plus `not_found` for a path where no endpoint is.
  */
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -11,6 +11,8 @@ export type OAuthErrorCode =
   | 'invalid_scope'
   | 'invalid_target'
   | 'unsupported_token_type'
+  | 'invalid_token'
+  | 'insufficient_scope'
   | 'server_error'
   | 'temporarily_unavailable'
   | 'not_found';
@@ -24,6 +26,8 @@ const defaultStatus: Record<OAuthErrorCode, number> = {
   invalid_scope: 400,
   invalid_target: 400,
   unsupported_token_type: 400,
+  invalid_token: 401,
+  insufficient_scope: 403,
   server_error: 500,
   temporarily_unavailable: 503,
   not_found: 404,

@@ -1,16 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import type { Endpoint, EndpointRequest, EndpointResponse } from '../endpoints/types.ts';
+import { defaultErrors, type ErrorPresenter } from '../errors/error-response.ts';
 import { OAuthError } from '../errors/oauth-error.ts';
 import type { Logger } from '../util/logger.ts';
 import { parseForm, type FormPairs } from '../util/form-urlencoded.ts';
 import { consumedBodyMessage, readBody } from './body.ts';
+import { parseCookies } from './cookies.ts';
 import { failureResponse, writeResponse } from './write.ts';
 
 export interface Route {
   readonly path: string;
   readonly methods: readonly ('GET' | 'POST')[];
   readonly endpoint: Endpoint;
+  /** How this route answers its errors; RFC 6749 §5.2 JSON with a Basic challenge unless it says otherwise. */
+  readonly errors?: ErrorPresenter;
   /** Public metadata answers CORS preflights from any origin. */
   readonly publicCors?: boolean;
 }
@@ -60,11 +65,28 @@ interface BodyReading {
   readonly reportConsumedBody: (requestId: string) => void;
 }
 
+/** The query string of the request target, without the '?'; '' when there is none. */
+function queryOf(target: string): string {
+  const question = target.indexOf('?');
+  if (question === -1) return '';
+  const hash = target.indexOf('#', question);
+  return target.slice(question + 1, hash === -1 ? undefined : hash);
+}
+
 function endpointRequest(req: IncomingMessage, requestId: string, reading: BodyReading): EndpointRequest {
+  let cookies: ReadonlyMap<string, string> | undefined;
   return {
     method: req.method ?? 'GET',
     requestId,
+    remoteAddress: req.socket.remoteAddress,
+    // Only a TLS socket has a peer certificate; getPeerX509Certificate is undefined on plain TCP.
+    clientCertificate: (req.socket as Partial<TLSSocket>).getPeerX509Certificate?.(),
     header: (name) => singleHeader(req, name),
+    // node:http hands the request target over as latin1 text, one character per byte (its parser refuses
+    // raw non-ASCII bytes anyway), so the bytes are recovered and decoded as strictly as a body.
+    readQuery: () => parseForm(Buffer.from(queryOf(req.url ?? ''), 'latin1')),
+    // Node joins the lines of a repeated Cookie header with "; " (RFC 9113 §8.2.3 allows splitting it).
+    cookie: (name) => (cookies ??= parseCookies(req.headers.cookie)).get(name),
     async readForm(): Promise<FormPairs> {
       const contentType = singleHeader(req, 'content-type');
       // Read only to refuse a repeat; Node's parser already refuses most, this keeps the rule in one place.
@@ -114,11 +136,12 @@ export function createRequestHandler(routes: readonly Route[], options: HandlerO
       if (next) return next();
       return writeResponse(res, failureResponse(new OAuthError('not_found', 'no endpoint at this path'), '-', logger));
     }
+    const present = route.errors ?? defaultErrors;
     // RFC 9112 §3.2: a request with more than one Host line MUST be answered 400; node:http does not.
     try {
       singleHeader(req, 'host');
     } catch (error) {
-      return writeResponse(res, failureResponse(error, '-', logger));
+      return writeResponse(res, failureResponse(error, '-', logger, present));
     }
     if (route.publicCors && method === 'OPTIONS') {
       return writeResponse(res, {
@@ -131,12 +154,12 @@ export function createRequestHandler(routes: readonly Route[], options: HandlerO
       req.resume();
       const allow = route.methods.includes('GET') ? [...route.methods, 'HEAD'].join(', ') : route.methods.join(', ');
       const error = new OAuthError('invalid_request', `this endpoint accepts ${route.methods.join(' and ')} only`, { status: 405, headers: { allow, connection: 'close' } });
-      return writeResponse(res, failureResponse(error, '-', logger));
+      return writeResponse(res, failureResponse(error, '-', logger, present));
     }
 
     const requestId = randomUUID();
     const respond = (response: EndpointResponse) => writeResponse(res, response, method === 'HEAD');
-    const fail = (error: unknown) => respond(failureResponse(error, requestId, logger));
+    const fail = (error: unknown) => respond(failureResponse(error, requestId, logger, present));
     try {
       const result = route.endpoint(endpointRequest(req, requestId, reading));
       if (result instanceof Promise) result.then(respond, fail);
