@@ -3,8 +3,8 @@ import type { Services } from '../provider/services.ts';
 import type { ApiResource, Client } from '../stores/types.ts';
 import { epochSeconds } from '../util/clock.ts';
 import { randomHandle } from '../util/crypto.ts';
-import type { AccessTokenClaims } from './access-token-claims.ts';
-import { signJwtAccessToken } from './formats/jwt.ts';
+import { accessTokenJwtType, type AccessTokenClaims } from './access-token-claims.ts';
+import { signJwt } from './formats/jwt.ts';
 import { storeReferenceToken } from './formats/reference.ts';
 
 export interface AccessTokenRequest {
@@ -48,6 +48,6 @@ export async function issueAccessToken(request: AccessTokenRequest, deps: Pick<S
   const accessToken =
     request.client.accessTokenType === 'reference'
       ? await storeReferenceToken(claims, deps.stores.grants)
-      : await signJwtAccessToken(claims, request.signingAlgorithm, deps.keys);
+      : await signJwt(claims, request.signingAlgorithm, accessTokenJwtType, deps.keys);
   return { accessToken, expiresIn: lifetime, scope: claims.scope };
 }

@@ -1,26 +1,35 @@
 import { constants, sign, type KeyObject, type SignKeyObjectInput } from 'node:crypto';
 import type { SigningAlgorithm } from '../../config/schema.ts';
 import type { SigningKey, SigningKeyService } from '../../keys/signing-key-service.ts';
-import { accessTokenJwtType, type AccessTokenClaims } from '../access-token-claims.ts';
-
-/** The encoded protected header changes only with the key. */
-const encodedHeaders = new WeakMap<SigningKey, string>();
 
 /**
- * RFC 9068 §2.1: a JWT access token says so in its `typ` header, so it is never taken for an ID token.
- * The claims were built by this server and the header is fixed, so the compact JWS (RFC 7515 §7.1) is
- * assembled here and signed with node:crypto's asynchronous sign, on the thread pool as jose's WebCrypto
- * signing is, at less cost to the event loop (docs/decisions/0008-signing-access-tokens.md). jose still
- * generates the keys, publishes them and verifies every token.
+ * The media type a JWT declares in its `typ` header (RFC 8725 §3.11: explicit typing, so one kind of
+ * token is never taken for another): `at+jwt` for access tokens (RFC 9068 §2.1), `JWT` for ID tokens,
+ * `logout+jwt` for logout tokens (OpenID Connect Back-Channel Logout 1.0 §2.4).
  */
-export async function signJwtAccessToken(claims: AccessTokenClaims, alg: SigningAlgorithm, keys: SigningKeyService): Promise<string> {
+export type JwtType = 'at+jwt' | 'JWT' | 'logout+jwt';
+
+/** The encoded protected header changes only with the key and the type. */
+const encodedHeaders = new WeakMap<SigningKey, Map<JwtType, string>>();
+
+function encodedHeader(key: SigningKey, typ: JwtType): string {
+  let byType = encodedHeaders.get(key);
+  if (byType === undefined) encodedHeaders.set(key, (byType = new Map()));
+  let header = byType.get(typ);
+  if (header === undefined) byType.set(typ, (header = Buffer.from(JSON.stringify({ alg: key.alg, kid: key.kid, typ })).toString('base64url')));
+  return header;
+}
+
+/**
+ * Signs claims this server built as a compact JWS (RFC 7515 §7.1) with the current key for `alg`. The
+ * header is fixed per key and type, so the JWS is assembled here and signed with node:crypto's
+ * asynchronous sign, on the thread pool as jose's WebCrypto signing is, at less cost to the event loop
+ * (docs/decisions/0008-signing-access-tokens.md). jose still generates the keys, publishes them and
+ * verifies every token.
+ */
+export async function signJwt(claims: object, alg: SigningAlgorithm, typ: JwtType, keys: SigningKeyService): Promise<string> {
   const key = await keys.signingKey(alg);
-  let header = encodedHeaders.get(key);
-  if (header === undefined) {
-    header = Buffer.from(JSON.stringify({ alg, kid: key.kid, typ: accessTokenJwtType })).toString('base64url');
-    encodedHeaders.set(key, header);
-  }
-  const signingInput = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+  const signingInput = `${encodedHeader(key, typ)}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
   const signature = await signAsync(alg, key.privateKey, Buffer.from(signingInput));
   return `${signingInput}.${signature.toString('base64url')}`;
 }

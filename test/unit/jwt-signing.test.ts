@@ -6,7 +6,7 @@ import { DataProtector } from '../../src/keys/data-protection.ts';
 import { SigningKeyService } from '../../src/keys/signing-key-service.ts';
 import { createMemoryStores } from '../../src/stores/index.ts';
 import type { AccessTokenClaims } from '../../src/tokens/access-token-claims.ts';
-import { ecdsaP1363, signJwtAccessToken } from '../../src/tokens/formats/jwt.ts';
+import { ecdsaP1363, signJwt } from '../../src/tokens/formats/jwt.ts';
 
 const now = Math.floor(Date.now() / 1000);
 const claims = (jti: string): AccessTokenClaims => ({
@@ -41,13 +41,27 @@ describe('JWT access tokens (RFC 9068, RFC 7515 compact serialization)', () => {
       const kid = (await keys.signingKey(alg)).kid;
       // ECDSA signatures are r || s with fixed-size halves; many tokens exercise short r and s values.
       for (let i = 0; i < (alg === 'ES256' ? 300 : 3); i++) {
-        const token = await signJwtAccessToken(claims(`jti-${i}`), alg, keys);
+        const token = await signJwt(claims(`jti-${i}`), alg, 'at+jwt', keys);
         assert.deepEqual(decodeProtectedHeader(token), { alg, kid, typ: 'at+jwt' });
         const { payload } = await jwtVerify(token, jwks, { algorithms: [alg], typ: 'at+jwt', issuer: 'https://login.example.com', audience: 'urn:invoices' });
         assert.deepEqual(payload, claims(`jti-${i}`));
       }
     });
   }
+});
+
+describe('explicit typing (RFC 8725 §3.11)', () => {
+  it('one key signs each kind of token under its own typ, and a verifier that asks for at+jwt refuses the others', async () => {
+    const keys = keyService('ES256');
+    const jwks = createLocalJWKSet({ keys: [...(await keys.jwks()).document.keys] });
+    const options = { algorithms: ['ES256'], issuer: 'https://login.example.com' };
+    for (const typ of ['at+jwt', 'JWT', 'logout+jwt'] as const) {
+      const token = await signJwt(claims('jti'), 'ES256', typ, keys);
+      assert.equal(decodeProtectedHeader(token).typ, typ);
+      await jwtVerify(token, jwks, { ...options, typ });
+      if (typ !== 'at+jwt') await assert.rejects(jwtVerify(token, jwks, { ...options, typ: 'at+jwt' }), /typ/);
+    }
+  });
 });
 
 describe('ECDSA signatures in JWS form (RFC 7518 §3.4)', () => {
