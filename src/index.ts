@@ -10,5 +10,6 @@ export type { ParameterList, RequestParameters } from './endpoints/request-param
 export type { RequestHandler } from './http/handler.ts';
 export { answerClientError } from './http/client-error.ts';
 export * from './stores/index.ts';
+export type { EventSink, IdProoEvent, IdProoEventType } from './events/events.ts';
 export type { Clock } from './util/clock.ts';
 export type { Logger } from './util/logger.ts';

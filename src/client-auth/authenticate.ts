@@ -4,6 +4,7 @@ import type { RequestParameters } from '../endpoints/request-parameters.ts';
 import type { ResourceIndex } from '../resources/resource-index.ts';
 import type { ApiResource, Client, ClientStore } from '../stores/types.ts';
 import type { Clock } from '../util/clock.ts';
+import type { EventSink } from '../events/events.ts';
 import { readBasicCredentials } from './client-secret-basic.ts';
 import { readPostCredentials } from './client-secret-post.ts';
 import type { PresentedCredentials } from './types.ts';
@@ -33,19 +34,33 @@ export function presentedCredentials(request: EndpointRequest, params: ClientAut
   return readPostCredentials(params);
 }
 
-/** RFC 6749 §5.2: failed client authentication is 401; the error writer adds the Basic challenge. */
-const invalidClient = (detail: string) => new OAuthError('invalid_client', 'client authentication failed', { detail });
+/**
+ * RFC 6749 §5.2: failed client authentication is 401 (the error writer adds the Basic challenge). The
+ * client is told nothing more; the reason goes to the event, for operators and audit.
+ */
+function invalidClient(events: EventSink, clientId: string | undefined, reason: string): OAuthError {
+  events.emit({ type: 'client.authentication_failed', ...(clientId === undefined ? {} : { clientId }), reason });
+  return new OAuthError('invalid_client', 'client authentication failed', { detail: reason });
+}
 
-export async function authenticateClient(credentials: PresentedCredentials | undefined, deps: { clients: ClientStore; clock: Clock }): Promise<Client> {
-  if (!credentials) throw invalidClient('no client credentials were presented');
-  const client = await deps.clients.findClientById(credentials.clientId);
+export interface ClientAuthenticationDependencies {
+  readonly clients: ClientStore;
+  readonly clock: Clock;
+  readonly events: EventSink;
+}
+
+export async function authenticateClient(credentials: PresentedCredentials | undefined, deps: ClientAuthenticationDependencies): Promise<Client> {
+  if (!credentials) throw invalidClient(deps.events, undefined, 'no client credentials were presented');
+  const { clientId } = credentials;
+  const client = await deps.clients.findClientById(clientId);
   if (credentials.method === 'none') {
     if (client?.enabled && !client.requireClientSecret) return client;
-    throw invalidClient(`client ${credentials.clientId} presented no secret`);
+    throw invalidClient(deps.events, clientId, client ? 'a confidential or disabled client presented no secret' : 'unknown client');
   }
   const ok = verifySecret(credentials.secret ?? '', client?.clientSecrets, deps.clock.now());
-  if (!client || !ok) throw invalidClient(`unknown client or wrong secret for ${credentials.clientId}`);
-  if (!client.enabled) throw invalidClient(`client ${client.clientId} is disabled`);
+  if (!client) throw invalidClient(deps.events, clientId, 'unknown client');
+  if (!ok) throw invalidClient(deps.events, clientId, 'wrong or expired secret');
+  if (!client.enabled) throw invalidClient(deps.events, clientId, 'the client is disabled');
   return client;
 }
 
@@ -54,10 +69,10 @@ export async function authenticateClient(credentials: PresentedCredentials | und
  * expects. The lookup is the cached resource index (enabled resources only), so introspection costs
  * no store round trip for its caller; a disabled API falls through to client authentication and fails.
  */
-export function authenticateApiResource(credentials: PresentedCredentials, deps: { index: ResourceIndex; clock: Clock }): ApiResource | undefined {
+export function authenticateApiResource(credentials: PresentedCredentials, deps: { index: ResourceIndex; clock: Clock; events: EventSink }): ApiResource | undefined {
   if (credentials.method === 'none') return undefined;
   const resource = deps.index.apiResources.get(credentials.clientId);
   if (!resource) return undefined;
-  if (!verifySecret(credentials.secret ?? '', resource.apiSecrets, deps.clock.now())) throw invalidClient(`wrong secret for API resource ${resource.name}`);
+  if (!verifySecret(credentials.secret ?? '', resource.apiSecrets, deps.clock.now())) throw invalidClient(deps.events, resource.name, 'wrong or expired API secret');
   return resource;
 }

@@ -25,7 +25,7 @@ const inactive = jsonResponse({ active: false }, noStore);
  * its apiSecrets) or a client. An API learns only about tokens in its own audience, a client only
  * about its own tokens; every other token, valid or not, is just `{"active": false}` (§2.2).
  */
-export function createIntrospectionEndpoint(services: Pick<Services, 'issuer' | 'clock' | 'keys' | 'stores' | 'resources'>): Endpoint {
+export function createIntrospectionEndpoint(services: Pick<Services, 'issuer' | 'clock' | 'keys' | 'stores' | 'resources' | 'events'>): Endpoint {
   return async (request) => {
     const params = parseParameters(await request.readForm(), parameters);
     const caller = await authenticateCaller(request, params, services);
@@ -40,12 +40,12 @@ export function createIntrospectionEndpoint(services: Pick<Services, 'issuer' | 
 async function authenticateCaller(
   request: EndpointRequest,
   params: ClientAuthenticationParameters,
-  services: Pick<Services, 'clock' | 'stores' | 'resources'>,
+  services: Pick<Services, 'clock' | 'stores' | 'resources' | 'events'>,
 ): Promise<Caller> {
   const credentials = presentedCredentials(request, params);
-  const resource = credentials && authenticateApiResource(credentials, { index: await services.resources.get(), clock: services.clock });
+  const resource = credentials && authenticateApiResource(credentials, { index: await services.resources.get(), clock: services.clock, events: services.events });
   if (resource) return { kind: 'api', resource };
-  const client = await authenticateClient(credentials, { clients: services.stores.clients, clock: services.clock });
+  const client = await authenticateClient(credentials, { clients: services.stores.clients, clock: services.clock, events: services.events });
   if (!client.requireClientSecret) throw new OAuthError('invalid_client', 'public clients cannot introspect tokens');
   return { kind: 'client', client };
 }

@@ -22,17 +22,17 @@ const revoked = { status: 200, headers: noStore } as const;
  * server issues is looked up the same way. unsupported_token_type (§2.2.1) is for a token that is
  * found but whose type the server does not revoke, and every type it issues can be revoked.
  */
-export function createRevocationEndpoint(services: Pick<Services, 'issuer' | 'clock' | 'keys' | 'stores' | 'logger'>): Endpoint {
+export function createRevocationEndpoint(services: Pick<Services, 'issuer' | 'clock' | 'keys' | 'stores' | 'events'>): Endpoint {
   return async (request) => {
     const params = parseParameters(await request.readForm(), parameters);
-    const client = await authenticateClient(presentedCredentials(request, params), { clients: services.stores.clients, clock: services.clock });
+    const client = await authenticateClient(presentedCredentials(request, params), { clients: services.stores.clients, clock: services.clock, events: services.events });
     const token = requireParameter(params.token, 'token');
 
     const resolved = await resolveAccessToken(token, services);
     if (!resolved || resolved.claims.client_id !== client.clientId) return revoked;
     if (resolved.format === 'reference') await services.stores.grants.removeGrant(handleKey(token));
     else await services.stores.revocations.revokeToken(resolved.claims.jti, resolved.claims.exp * 1000);
-    services.logger.info({ event: 'token.revoked', clientId: client.clientId, jti: resolved.claims.jti }, 'access token revoked');
+    services.events.emit({ type: 'token.revoked', clientId: client.clientId, format: resolved.format, jti: resolved.claims.jti });
     return revoked;
   };
 }

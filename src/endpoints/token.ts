@@ -13,12 +13,12 @@ const parameters = { grant_type: 'single', ...clientAuthenticationParameters } a
  * RFC 6749 §3.2 token endpoint: parse → authenticate the client → select the grant → parse the grant's
  * parameters → let the grant validate and issue → respond.
  */
-export function createTokenEndpoint(services: Pick<Services, 'stores' | 'clock'>, grants: ReadonlyMap<string, GrantHandler>): Endpoint {
+export function createTokenEndpoint(services: Pick<Services, 'stores' | 'clock' | 'events'>, grants: ReadonlyMap<string, GrantHandler>): Endpoint {
   return async (request) => {
     const form = await request.readForm();
     const params = parseParameters(form, parameters);
     const grantType = requireParameter(params.grant_type, 'grant_type');
-    const client = await authenticateClient(presentedCredentials(request, params), { clients: services.stores.clients, clock: services.clock });
+    const client = await authenticateClient(presentedCredentials(request, params), { clients: services.stores.clients, clock: services.clock, events: services.events });
     const grant = selectGrant(grantType, client, grants);
     const response = await grant.handle({ client, params: parseParameters(form, grant.parameters) });
     return jsonResponse(response, noStore);

@@ -13,7 +13,7 @@ const parameters = { scope: 'single', resource: 'repeatable' } as const;
  * authenticated by the token endpoint; here the scopes (§3.3) and resources (RFC 8707) are checked,
  * then the token is issued. No refresh token (§4.4.3).
  */
-export function createClientCredentialsGrant(deps: Pick<Services, 'issuer' | 'clock' | 'keys' | 'stores' | 'resources'>): GrantHandler<typeof parameters> {
+export function createClientCredentialsGrant(deps: Pick<Services, 'issuer' | 'clock' | 'keys' | 'stores' | 'resources' | 'events'>): GrantHandler<typeof parameters> {
   return {
     grantType: 'client_credentials',
     parameters,
@@ -23,7 +23,7 @@ export function createClientCredentialsGrant(deps: Pick<Services, 'issuer' | 'cl
       const index = await deps.resources.get();
       const scopes = validateApiScopes(params.scope, client, index);
       const audience = resolveAudience(scopes, params.resource, index, deps.keys.algorithms);
-      const token = await issueAccessToken({ client, ...audience }, deps);
+      const token = await issueAccessToken({ client, grantType: 'client_credentials', ...audience }, deps);
       return { access_token: token.accessToken, token_type: 'Bearer', expires_in: token.expiresIn, scope: token.scope };
     },
   };

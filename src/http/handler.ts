@@ -4,6 +4,7 @@ import type { TLSSocket } from 'node:tls';
 import type { Endpoint, EndpointRequest, EndpointResponse } from '../endpoints/types.ts';
 import { defaultErrors, type ErrorPresenter } from '../errors/error-response.ts';
 import { OAuthError } from '../errors/oauth-error.ts';
+import type { EventSink } from '../events/events.ts';
 import type { Logger } from '../util/logger.ts';
 import { parseForm, type FormPairs } from '../util/form-urlencoded.ts';
 import { consumedBodyMessage, readBody } from './body.ts';
@@ -25,6 +26,7 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse, next?: 
 
 export interface HandlerOptions {
   readonly logger: Logger;
+  readonly events: EventSink;
   readonly maxBodyBytes: number;
 }
 
@@ -118,14 +120,14 @@ function pathOf(target: string): string {
 /** Transport only: finds the route, checks the method, runs the endpoint and writes what it returns. */
 export function createRequestHandler(routes: readonly Route[], options: HandlerOptions): RequestHandler {
   const table = new Map(routes.map((route) => [route.path, route]));
-  const { logger, maxBodyBytes } = options;
+  const { logger, events, maxBodyBytes } = options;
   let consumedBodyReported = false;
   const reading: BodyReading = {
     maxBodyBytes,
     reportConsumedBody(requestId) {
       if (consumedBodyReported) return;
       consumedBodyReported = true;
-      logger.error({ event: 'http.body_consumed', requestId }, consumedBodyMessage);
+      events.emit({ type: 'http.body_consumed', requestId });
     },
   };
 

@@ -7,7 +7,7 @@ import { generateKeyPair } from 'jose/key/generate/keypair';
 import type { SigningAlgorithm } from '../config/schema.ts';
 import type { ClientStore, SigningKeyStore, StoredSigningKey } from '../stores/types.ts';
 import type { Clock } from '../util/clock.ts';
-import type { Logger } from '../util/logger.ts';
+import type { EventSink } from '../events/events.ts';
 import type { DataProtector } from './data-protection.ts';
 import { keyStateAt, type KeyState, type RotationTimes, type SigningKey } from './key-state.ts';
 
@@ -38,7 +38,7 @@ export interface SigningKeyServiceDependencies {
   readonly clients: Pick<ClientStore, 'listClients'>;
   readonly protector: DataProtector;
   readonly clock: Clock;
-  readonly logger: Logger;
+  readonly events: EventSink;
   readonly options: KeyManagementOptions;
 }
 
@@ -62,7 +62,7 @@ export class SigningKeyService {
   readonly #clients: Pick<ClientStore, 'listClients'>;
   readonly #protector: DataProtector;
   readonly #clock: Clock;
-  readonly #logger: Logger;
+  readonly #events: EventSink;
   readonly #options: KeyManagementOptions;
   /** The keys of the last good read, and the rotation times that read computed. */
   #last: { readonly keys: readonly SigningKey[]; readonly times: RotationTimes } | undefined;
@@ -76,7 +76,7 @@ export class SigningKeyService {
     this.#clients = deps.clients;
     this.#protector = deps.protector;
     this.#clock = deps.clock;
-    this.#logger = deps.logger;
+    this.#events = deps.events;
     this.#options = deps.options;
   }
 
@@ -144,10 +144,7 @@ export class SigningKeyService {
     } catch (error) {
       if (!this.#last) throw error;
       const retryMs = Math.min(firstRetryMs * 2 ** this.#failures++, maxRetryMs, this.#options.keyCacheDuration * 1000);
-      this.#logger.error(
-        { event: 'key.refresh_failed', err: error, retryInMs: retryMs },
-        `reading the signing keys failed; the keys read last stay in use, retrying in ${retryMs / 1000} s`,
-      );
+      this.#events.emit({ type: 'key.refresh_failed', err: error, retryInMs: retryMs });
       this.#state = keyStateAt(now, this.#last.keys, this.algorithms, this.#last.times, now + retryMs);
     }
     return this.#state;
@@ -164,7 +161,7 @@ export class SigningKeyService {
     for (const record of stored) {
       if (now >= record.createdAt + times.rotationMs + times.retentionMs) {
         await this.#store.removeKey(record.kid);
-        this.#logger.info({ event: 'key.retired', kid: record.kid, alg: record.alg }, 'signing key retired');
+        this.#events.emit({ type: 'key.retired', kid: record.kid, alg: record.alg });
       } else live.push(record);
     }
 
@@ -199,12 +196,7 @@ export class SigningKeyService {
     if (kids === this.#reportedUnreadable) return;
     this.#reportedUnreadable = kids;
     if (unreadable.length === 0) return;
-    this.#logger.warn(
-      { event: 'key.unreadable', unreadable, published: readable.map((k) => k.kid) },
-      `${unreadable.length} of ${unreadable.length + readable.length} stored signing keys cannot be decrypted and are not published: ${kids}. ` +
-        'Tokens they signed will not verify here. Every server sharing this database needs the same IDPROO_DATA_KEY; ' +
-        'keys from another key are deleted when their retention ends',
-    );
+    this.#events.emit({ type: 'key.unreadable', unreadable, published: readable.map((k) => k.kid) });
   }
 
   // A key whose algorithm was dropped from the configuration is still opened and published until
@@ -230,7 +222,7 @@ export class SigningKeyService {
     // RFC 7638 thumbprint: a kid that is unique and derived from the key itself.
     const kid = await calculateJwkThumbprint(privateJwk);
     await this.#store.addKey({ kid, alg, createdAt: now, data: this.#protector.protect(JSON.stringify(privateJwk), kid) });
-    this.#logger.info({ event: 'key.created', kid, alg }, 'signing key created');
+    this.#events.emit({ type: 'key.created', kid, alg });
     return { kid, alg, createdAt: now, privateKey: privateKeyObject(privateJwk, alg), publicJwk: toPublicJwk(privateJwk, kid, alg) };
   }
 }

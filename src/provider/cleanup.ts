@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Stores } from '../stores/types.ts';
 import type { Clock } from '../util/clock.ts';
-import type { Logger } from '../util/logger.ts';
+import type { EventSink } from '../events/events.ts';
 
 /** Rows removed per store call: one short write transaction each. */
 export const cleanupBatchSize = 1000;
@@ -30,15 +30,15 @@ export async function removeExpired(stores: Pick<Stores, 'grants' | 'revocations
  * Runs removeExpired every `intervalMs` until stopped; the timer never keeps the process alive. The
  * returned stop() resolves once a pass in progress has finished its batch, so the stores can be closed.
  */
-export function scheduleCleanup(stores: Pick<Stores, 'grants' | 'revocations'>, clock: Clock, logger: Logger, intervalMs: number): () => Promise<void> {
+export function scheduleCleanup(stores: Pick<Stores, 'grants' | 'revocations'>, clock: Clock, events: EventSink, intervalMs: number): () => Promise<void> {
   const stopping = new AbortController();
   let running: Promise<void> | undefined;
   const timer = setInterval(() => {
     running ??= removeExpired(stores, clock, stopping.signal)
       .then((removed) => {
-        if (removed > 0) logger.debug({ event: 'cleanup', removed }, 'expired grants removed');
+        if (removed > 0) events.emit({ type: 'cleanup.completed', removed });
       })
-      .catch((error: unknown) => logger.error({ event: 'cleanup.failed', err: error }, 'removing expired grants failed'))
+      .catch((error: unknown) => events.emit({ type: 'cleanup.failed', err: error }))
       .finally(() => {
         running = undefined;
       });

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { parseConfig } from '../config/load.ts';
 import { parseIssuer, type IdProoConfig, type IdProoConfigInput } from '../config/schema.ts';
-import { minimumPlainSecretLength, shortPlainSecrets } from '../config/secrets.ts';
+import { shortPlainSecrets } from '../config/secrets.ts';
 import { toConfigurationData } from '../config/to-store.ts';
 import { discoveryDocument } from '../endpoints/discovery.ts';
+import type { IdProoEvent } from '../events/events.ts';
+import { createEventSink } from '../events/log-events.ts';
 import { createGrantHandlers } from '../grants/index.ts';
 import type { GrantHandler } from '../grants/types.ts';
 import { defaultMaxBodyBytes } from '../http/body.ts';
@@ -37,6 +39,8 @@ export interface IdProoOptions {
   readonly dataProtectionKey?: Buffer;
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /** Called with every event after it is logged (audit, metrics); an exception it throws is logged and ignored. */
+  readonly onEvent?: (event: IdProoEvent) => void;
   /** Extra grant handlers, or replacements of built-in ones by grant type; each made from the provider's services. */
   readonly grants?: readonly ((services: Services) => GrantHandler)[];
   readonly maxBodyBytes?: number;
@@ -67,13 +71,9 @@ export async function createIdProo(options: IdProoOptions): Promise<IdProo> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const stores = options.stores ?? createMemoryStores();
+  const events = createEventSink(logger, options.onEvent);
   const weak = shortPlainSecrets(config);
-  if (weak.length > 0) {
-    logger.warn(
-      { event: 'config.short_secrets', paths: weak },
-      `${weak.length} plain secret(s) shorter than ${minimumPlainSecretLength} characters (${weak.join(', ')}): secrets are stored as an unsalted SHA-256, so from a leaked database a short one can be guessed; use long random secrets (openssl rand -base64 32)`,
-    );
-  }
+  if (weak.length > 0) events.emit({ type: 'config.short_secrets', paths: weak });
 
   if (options.syncConfiguration ?? true) {
     const data = await toConfigurationData(config);
@@ -87,23 +87,24 @@ export async function createIdProo(options: IdProoOptions): Promise<IdProo> {
     clients: stores.clients,
     protector: new DataProtector(options.dataProtectionKey ?? randomBytes(32)),
     clock,
-    logger,
+    events,
     options: config.keyManagement,
   });
   await keys.refresh();
 
   const resources = new CachedResourceIndex(stores.resources, clock, options.resourceCacheMs ?? 60_000);
-  const services: Services = { issuer, clock, logger, stores, keys, resources };
+  const services: Services = { issuer, clock, logger, events, stores, keys, resources };
   const grants = createGrantHandlers(services);
   for (const grant of (options.grants ?? []).map((create) => create(services))) grants.set(grant.grantType, grant);
 
   const discovery = discoveryDocument({ issuer, grantTypes: [...grants.keys()], resources: await resources.reload() });
   const handler = createRequestHandler(routes(services, grants, discovery, config.keyManagement.propagationTime), {
     logger,
+    events,
     maxBodyBytes: options.maxBodyBytes ?? defaultMaxBodyBytes,
   });
   const cleanupInterval = options.cleanupIntervalMs ?? 300_000;
-  const stopCleanup = cleanupInterval > 0 ? scheduleCleanup(stores, clock, logger, cleanupInterval) : async () => {};
+  const stopCleanup = cleanupInterval > 0 ? scheduleCleanup(stores, clock, events, cleanupInterval) : async () => {};
   return {
     handler,
     issuer,

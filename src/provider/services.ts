@@ -1,5 +1,6 @@
 import type { SigningKeyService } from '../keys/signing-key-service.ts';
 import type { CachedResourceIndex } from '../resources/resource-index.ts';
+import type { EventSink } from '../events/events.ts';
 import type { Stores } from '../stores/types.ts';
 import type { Clock } from '../util/clock.ts';
 import type { Logger } from '../util/logger.ts';
@@ -12,6 +13,7 @@ export interface Services {
   readonly issuer: string;
   readonly clock: Clock;
   readonly logger: Logger;
+  readonly events: EventSink;
   readonly stores: Stores;
   readonly keys: SigningKeyService;
   readonly resources: CachedResourceIndex;

@@ -9,6 +9,8 @@ import { storeReferenceToken } from './formats/reference.ts';
 
 export interface AccessTokenRequest {
   readonly client: Client;
+  /** The grant it is issued by, for the `token.issued` event. */
+  readonly grantType: string;
   /** The user, when there is one; the client itself otherwise (RFC 9068 §2.2). */
   readonly subjectId?: string;
   readonly scopes: readonly string[];
@@ -31,7 +33,7 @@ const audienceOf = (resources: readonly ApiResource[], issuer: string): string |
   resources.length === 0 ? `${issuer}/resources` : resources.length === 1 ? resources[0]!.name : resources.map((r) => r.name);
 
 /** Issues an access token in the client's format (`jwt` or `reference`); the format is a strategy, apart from the grant. */
-export async function issueAccessToken(request: AccessTokenRequest, deps: Pick<Services, 'issuer' | 'clock' | 'keys' | 'stores'>): Promise<IssuedAccessToken> {
+export async function issueAccessToken(request: AccessTokenRequest, deps: Pick<Services, 'issuer' | 'clock' | 'keys' | 'stores' | 'events'>): Promise<IssuedAccessToken> {
   const now = epochSeconds(deps.clock.now());
   const lifetime = request.client.accessTokenLifetime;
   const claims: AccessTokenClaims = {
@@ -45,9 +47,17 @@ export async function issueAccessToken(request: AccessTokenRequest, deps: Pick<S
     nbf: now,
     exp: now + lifetime,
   };
+  const format = request.client.accessTokenType;
   const accessToken =
-    request.client.accessTokenType === 'reference'
-      ? await storeReferenceToken(claims, deps.stores.grants)
-      : await signJwt(claims, request.signingAlgorithm, accessTokenJwtType, deps.keys);
+    format === 'reference' ? await storeReferenceToken(claims, deps.stores.grants) : await signJwt(claims, request.signingAlgorithm, accessTokenJwtType, deps.keys);
+  deps.events.emit({
+    type: 'token.issued',
+    clientId: claims.client_id,
+    grantType: request.grantType,
+    format,
+    jti: claims.jti,
+    scope: claims.scope,
+    ...(request.subjectId === undefined ? {} : { subjectId: request.subjectId }),
+  });
   return { accessToken, expiresIn: lifetime, scope: claims.scope };
 }

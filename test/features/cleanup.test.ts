@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, describe, it } from 'node:test';
+import { createEventSink } from '../../src/events/log-events.ts';
 import { cleanupBatchSize, removeExpired, scheduleCleanup } from '../../src/provider/cleanup.ts';
 import { createMemoryStores, openSqliteStores } from '../../src/stores/index.ts';
 import type { Stores } from '../../src/stores/types.ts';
@@ -131,7 +132,7 @@ describe('removal of expired grants', () => {
     const path = await sqliteWithExpiredGrants(50_000);
     const stores = openSqliteStores(path);
     const watch = observed(stores);
-    const stop = scheduleCleanup(watch.stores, clock, silentLogger, 1);
+    const stop = scheduleCleanup(watch.stores, clock, createEventSink(silentLogger), 1);
     while (watch.batches.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
     await stop();
     const batchesAtStop = watch.batches.length;

@@ -56,7 +56,7 @@ async function listen(server: Server): Promise<number> {
 }
 
 describe('what an endpoint can read of a request and say in its answer', () => {
-  const handler = createRequestHandler(routes, { logger: silentLogger, maxBodyBytes: 1024 });
+  const handler = createRequestHandler(routes, { logger: silentLogger, events: { emit() {} }, maxBodyBytes: 1024 });
   const server = createServer((req, res) => handler(req, res));
   let base: string;
   let port: number;
@@ -141,7 +141,7 @@ describe('the client certificate on a TLS connection (RFC 8705)', () => {
       const args = ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', subject, ...extra];
       execFileSync('openssl', [...args, '-keyout', file(`${name}.key`), '-out', file(`${name}.pem`)], { stdio: 'ignore' });
     }
-    const handler = createRequestHandler(routes, { logger: silentLogger, maxBodyBytes: 1024 });
+    const handler = createRequestHandler(routes, { logger: silentLogger, events: { emit() {} }, maxBodyBytes: 1024 });
     // RFC 8705 §2.2: self-signed client certificates are allowed, so the TLS layer asks for one but does not judge it.
     server = createTlsServer({ key: readFileSync(file('server.key')), cert: readFileSync(file('server.pem')), requestCert: true, rejectUnauthorized: false }, (req, res) => handler(req, res));
     port = await listen(server);

@@ -2,6 +2,7 @@ import { DataProtector } from '../../src/keys/data-protection.ts';
 import { SigningKeyService, type KeyManagementOptions } from '../../src/keys/signing-key-service.ts';
 import { createMemoryStores } from '../../src/stores/index.ts';
 import type { ClientStore, SigningKeyStore } from '../../src/stores/types.ts';
+import { createEventSink } from '../../src/events/log-events.ts';
 import type { Logger } from '../../src/util/logger.ts';
 
 export class TestClock {
@@ -29,7 +30,7 @@ export function service(
     clients: extra.clients ?? createMemoryStores().clients,
     protector: new DataProtector(extra.key ?? Buffer.alloc(32, 7)),
     clock,
-    logger: extra.logger ?? silent,
+    events: createEventSink(extra.logger ?? silent),
     options: { ...duende, ...options },
   });
 }

@@ -28,7 +28,7 @@ function keyService(alg: (typeof signingAlgorithms)[number]) {
     clients: stores.clients,
     protector: new DataProtector(Buffer.alloc(32, 7)),
     clock: { now: () => Date.now() },
-    logger: { debug() {}, info() {}, warn() {}, error() {} },
+    events: { emit() {} },
     options: { signingAlgorithms: [alg], rotationInterval: 86400, propagationTime: 3600, retentionDuration: 3600, keyCacheDuration: 3600 },
   });
 }
