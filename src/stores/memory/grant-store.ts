@@ -1,4 +1,5 @@
 import { checkLimit, grantFilterEntries } from '../arguments.ts';
+import { whyNotConsumable } from '../consume-outcome.ts';
 import { DuplicateKeyError } from '../errors.ts';
 import type { GrantStore, PersistedGrant } from '../types.ts';
 import { checkOpen, type Gate } from './gate.ts';
@@ -27,9 +28,11 @@ export function createMemoryGrantStore(gate: Gate): GrantStore {
     async consumeGrant(key, now) {
       checkOpen(gate);
       const grant = grants.get(key);
-      if (grant === undefined || grant.consumedAt !== undefined || grant.expiresAt <= now) return undefined;
+      if (grant === undefined) return { outcome: 'unknown' };
+      const refused = whyNotConsumable(grant, now);
+      if (refused !== undefined) return refused;
       grants.set(key, Object.freeze({ ...grant, consumedAt: now }));
-      return grant;
+      return { outcome: 'consumed', grant };
     },
     async removeGrants(filter) {
       checkOpen(gate);

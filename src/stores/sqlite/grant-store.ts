@@ -1,5 +1,6 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { checkLimit, grantFilterEntries, type GrantFilterField } from '../arguments.ts';
+import { whyNotConsumable } from '../consume-outcome.ts';
 import { DuplicateKeyError } from '../errors.ts';
 import type { GrantStore, PersistedGrant } from '../types.ts';
 import { uniqueViolation } from './unique-violation.ts';
@@ -86,7 +87,12 @@ export function createSqliteGrantStore(db: DatabaseSync): GrantStore {
       return toGrant(remove.get(key) as GrantRow | undefined);
     },
     async consumeGrant(key, now) {
-      return toGrant(consume.get(now, key, now) as GrantRow | undefined);
+      const grant = toGrant(consume.get(now, key, now) as GrantRow | undefined);
+      if (grant !== undefined) return { outcome: 'consumed', grant };
+      // The loss is classified by a second read, which cannot make two winners: consumed_at is never
+      // cleared, and expiry at a given `now` never changes. A row that reads as consumable here was
+      // inserted after the UPDATE found none.
+      return whyNotConsumable(toGrant(select.get(key) as GrantRow | undefined), now) ?? { outcome: 'unknown' };
     },
     async removeGrants(filter) {
       const entries = grantFilterEntries(filter);
