@@ -2,7 +2,7 @@
  * Narrow async interfaces, one per aggregate. Every implementation (memory, SQLite, and PostgreSQL
  * later) passes the one contract suite in test/stores/. Nothing backend-specific leaks through:
  * times are epoch milliseconds, handles arrive already hashed, and every operation that must be
- * atomic (consumeGrant, syncConfigured…, addKey) is a single call.
+ * atomic (consumeGrant, rotateGrant, syncConfigured…, addKey) is a single call.
  */
 
 /** A secret as stored: only its hash. `hash` is base64 of the digest of the UTF-8 secret. */
@@ -168,11 +168,11 @@ export interface GrantFilter {
 }
 
 /**
- * What a single-use consume found. Only `consumed` changed anything. `replayed` carries the stored grant
- * with the `consumedAt` of the use that won, so the caller can revoke what was issued from it (RFC 6749
- * §4.1.2 for a code used twice, RFC 9700 §4.14.2 for a reused refresh token); a grant both consumed and
- * expired is `replayed`, since the reuse is what must be acted on. `expired` means unconsumed but
- * `expiresAt <= now`.
+ * What a single-use consume (consumeGrant, rotateGrant) found. Only `consumed` changed anything.
+ * `replayed` carries the stored grant with the `consumedAt` of the use that won, so the caller can
+ * revoke what was issued from it (RFC 6749 §4.1.2 for a code used twice, RFC 9700 §4.14.2 for a reused
+ * refresh token); a grant both consumed and expired is `replayed`, since the reuse is what must be acted
+ * on. `expired` means unconsumed but `expiresAt <= now`.
  */
 export type ConsumeGrantResult =
   | { readonly outcome: 'consumed'; readonly grant: PersistedGrant }
@@ -192,6 +192,14 @@ export interface GrantStore {
    * any number of concurrent calls for one key, exactly one is `consumed`.
    */
   consumeGrant(key: string, now: number): Promise<ConsumeGrantResult>;
+  /**
+   * Consumes `key` as consumeGrant does and stores `successor` (the next refresh token of its family),
+   * both or neither, in one atomic step: of concurrent rotations of one key exactly one is `consumed`,
+   * and only its successor is stored. When the consume does not win, nothing is stored and the result
+   * says why, whatever the successor. When it would win but `successor.key` exists (`key` itself
+   * included), rejects with DuplicateKeyError and changes nothing.
+   */
+  rotateGrant(key: string, successor: PersistedGrant, now: number): Promise<ConsumeGrantResult>;
   /** Removes every grant matching all given fields; returns how many. An empty filter is refused. */
   removeGrants(filter: GrantFilter): Promise<number>;
   /** Removes up to `limit` grants expired at `now`; returns how many. */

@@ -127,6 +127,145 @@ export function grantStoreCases(current: () => Stores, connectionOf: (() => Thre
       }
     });
 
+    describe('rotateGrant', () => {
+      const refreshToken = (overrides: Partial<PersistedGrant> = {}) => grant({ type: 'refresh_token', ...overrides });
+      const absent = async (...keys: string[]) => {
+        for (const key of keys) assert.equal(await current().grants.getGrant(key), undefined, `${key} stored`);
+      };
+
+      it('consumes the grant and stores its successor, returning the grant as it was before', async () => {
+        const old = refreshToken();
+        const next = refreshToken({ createdAt: NOW });
+        await current().grants.storeGrant(old);
+        assert.deepEqual(await current().grants.rotateGrant(old.key, next, NOW), { outcome: 'consumed', grant: old });
+        assert.deepEqual(await current().grants.getGrant(old.key), { ...old, consumedAt: NOW });
+        assert.deepEqual(await current().grants.getGrant(next.key), next);
+      });
+
+      it('says a reused grant is replayed, with the stored grant, and stores nothing', async () => {
+        const old = refreshToken();
+        const next = refreshToken();
+        const again = refreshToken();
+        await current().grants.storeGrant(old);
+        await current().grants.rotateGrant(old.key, next, NOW);
+        assert.deepEqual(await current().grants.rotateGrant(old.key, again, NOW + 1), { outcome: 'replayed', grant: { ...old, consumedAt: NOW } });
+        await absent(again.key);
+        assert.deepEqual(await current().grants.getGrant(next.key), next);
+        assert.deepEqual(await current().grants.getGrant(old.key), { ...old, consumedAt: NOW });
+      });
+
+      it('says an expired grant is expired, including one expiring exactly now, and stores nothing', async () => {
+        const expired = refreshToken({ expiresAt: NOW - 1 });
+        const expiring = refreshToken({ expiresAt: NOW });
+        const next = [refreshToken(), refreshToken()] as const;
+        await current().grants.storeGrant(expired);
+        await current().grants.storeGrant(expiring);
+        assert.deepEqual(await current().grants.rotateGrant(expired.key, next[0], NOW), { outcome: 'expired', grant: expired });
+        assert.deepEqual(await current().grants.rotateGrant(expiring.key, next[1], NOW), { outcome: 'expired', grant: expiring });
+        await absent(next[0].key, next[1].key);
+        assert.deepEqual(await current().grants.getGrant(expired.key), expired);
+        assert.deepEqual(await current().grants.getGrant(expiring.key), expiring);
+      });
+
+      it('says an unknown key is unknown and stores nothing', async () => {
+        const next = refreshToken();
+        assert.deepEqual(await current().grants.rotateGrant('unknown', next, NOW), { outcome: 'unknown' });
+        await absent(next.key);
+      });
+
+      // All or nothing: a token endpoint that lost the successor must not have burnt the old token.
+      it('rejects a successor whose key exists, its own included, and leaves the old grant unconsumed', async () => {
+        const old = refreshToken();
+        const taken = grant({ clientId: 'someone-else' });
+        await current().grants.storeGrant(old);
+        await current().grants.storeGrant(taken);
+        await assert.rejects(current().grants.rotateGrant(old.key, refreshToken({ key: taken.key }), NOW), DuplicateKeyError);
+        await assert.rejects(current().grants.rotateGrant(old.key, refreshToken({ key: old.key }), NOW), DuplicateKeyError);
+        assert.deepEqual(await current().grants.getGrant(old.key), old);
+        assert.deepEqual(await current().grants.getGrant(taken.key), taken);
+        // Nothing was left half done: the same grant still rotates.
+        const next = refreshToken();
+        assert.equal((await current().grants.rotateGrant(old.key, next, NOW)).outcome, 'consumed');
+        assert.deepEqual(await current().grants.getGrant(next.key), next);
+      });
+
+      // A reuse must reach the caller as a replay, so it can revoke the family (RFC 9700 §4.14.2), not as a storage error.
+      it('says why it lost before looking at the successor', async () => {
+        const consumed = refreshToken({ consumedAt: NOW - 1 });
+        await current().grants.storeGrant(consumed);
+        assert.deepEqual(await current().grants.rotateGrant(consumed.key, refreshToken({ key: consumed.key }), NOW), { outcome: 'replayed', grant: consumed });
+      });
+
+      it('cannot be changed through its successor or results', async () => {
+        const old = refreshToken();
+        const next = refreshToken();
+        const expected = structuredClone(next);
+        await current().grants.storeGrant(old);
+        tryToMutate(await current().grants.rotateGrant(old.key, next, NOW));
+        (next as { data: string }).data = 'tampered';
+        tryToMutate(await current().grants.rotateGrant(old.key, refreshToken(), NOW));
+        assert.deepEqual(await current().grants.getGrant(next.key), expected);
+        assert.deepEqual(await current().grants.getGrant(old.key), { ...old, consumedAt: NOW });
+      });
+
+      // Interleaved at every await in one thread, as for consumeGrant.
+      it('lets exactly one of 20 concurrent rotations win, and stores only its successor', async () => {
+        const old = refreshToken();
+        const successors = Array.from({ length: 20 }, () => refreshToken());
+        await current().grants.storeGrant(old);
+        const results = await Promise.all(successors.map((next, i) => current().grants.rotateGrant(old.key, next, NOW + i)));
+        const winners = results.flatMap((r, i) => (r.outcome === 'consumed' ? [i] : []));
+        assert.equal(winners.length, 1);
+        const winner = winners[0]!;
+        for (const [i, result] of results.entries()) {
+          assert.deepEqual(result, i === winner ? { outcome: 'consumed', grant: old } : { outcome: 'replayed', grant: { ...old, consumedAt: NOW + winner } });
+          assert.deepEqual(await current().grants.getGrant(successors[i]!.key), i === winner ? successors[i] : undefined);
+        }
+      });
+
+      it('lets exactly one of concurrent rotations and consumes win', async () => {
+        const old = refreshToken();
+        const successors = Array.from({ length: 10 }, () => refreshToken());
+        await current().grants.storeGrant(old);
+        const results = await Promise.all(
+          successors.flatMap((next) => [current().grants.rotateGrant(old.key, next, NOW), current().grants.consumeGrant(old.key, NOW)]),
+        );
+        assert.equal(results.filter((r) => r.outcome === 'consumed').length, 1);
+        const winner = results.findIndex((r) => r.outcome === 'consumed');
+        // Even indexes are the rotations; only a rotation that won may have stored its successor.
+        for (const [i, next] of successors.entries()) {
+          assert.deepEqual(await current().grants.getGrant(next.key), winner === 2 * i ? next : undefined);
+        }
+      });
+
+      // As for consumeGrant: catches a rotation that reads, then writes, even synchronously.
+      if (connectionOf) {
+        it('lets exactly one of several threads, each on its own connection, rotate each of 60 grants, storing only its successor', async () => {
+          const connection = connectionOf();
+          assert.ok(connection, 'open() gave no connection for other threads');
+          const olds = Array.from({ length: 60 }, () => refreshToken());
+          for (const g of olds) await current().grants.storeGrant(g);
+          const successors = new Map<string, PersistedGrant>();
+          const successorOf = (key: string, thread: number) => {
+            const next = refreshToken({ key: `${key}.next.${thread}`, createdAt: NOW });
+            successors.set(next.key, next);
+            return next;
+          };
+          const threads = 3;
+          const outcomes = await raceInThreads(connection, { keys: olds.map((g) => g.key), now: NOW, threads, successorOf });
+          assert.deepEqual(outcomes.map((perThread) => perThread.toSorted()), olds.map(() => ['consumed', 'replayed', 'replayed']));
+          for (const [round, old] of olds.entries()) {
+            assert.equal((await current().grants.getGrant(old.key))?.consumedAt, NOW);
+            for (let thread = 0; thread < threads; thread++) {
+              const key = `${old.key}.next.${thread}`;
+              const won = outcomes[round]![thread] === 'consumed';
+              assert.deepEqual(await current().grants.getGrant(key), won ? successors.get(key) : undefined, `successor of thread ${thread}, round ${round}`);
+            }
+          }
+        });
+      }
+    });
+
     describe('removeGrants', () => {
       // Keys name the grants so failures read well.
       const matrix: readonly PersistedGrant[] = [

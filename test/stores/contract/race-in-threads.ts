@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
+import type { PersistedGrant } from '../../../src/stores/types.ts';
 
 /**
  * How another thread opens a second connection to the same data: it imports `module` and calls its
@@ -17,7 +18,7 @@ export interface ThreadConnection {
 const workerSource = `
 const { workerData, parentPort } = require('node:worker_threads');
 (async () => {
-  const { module, name, args, shared, keys, now } = workerData;
+  const { module, name, args, shared, keys, now, successors } = workerData;
   const stores = await (await import(module))[name](...args);
   const flags = new Int32Array(shared);
   const outcomes = [];
@@ -25,7 +26,10 @@ const { workerData, parentPort } = require('node:worker_threads');
     Atomics.add(flags, 0, 1);
     const deadline = Date.now() + 10000;
     while (Atomics.load(flags, 1) <= round) if (Date.now() > deadline) throw new Error('the race was never released');
-    outcomes.push((await stores.grants.consumeGrant(keys[round], now)).outcome);
+    const result = successors === undefined
+      ? await stores.grants.consumeGrant(keys[round], now)
+      : await stores.grants.rotateGrant(keys[round], successors[round], now);
+    outcomes.push(result.outcome);
   }
   await stores.close();
   parentPort.postMessage(outcomes);
@@ -37,19 +41,24 @@ export interface Race {
   readonly keys: readonly string[];
   readonly now: number;
   readonly threads: number;
+  /** Given, each thread rotates each key to its own successor instead of consuming it. */
+  readonly successorOf?: (key: string, thread: number) => PersistedGrant;
 }
 
 /**
- * Races `threads` threads, each on its own connection, to consume each of `keys` in turn. Resolves with
- * the outcome each thread saw, per key: `outcomes[round][thread]`.
+ * Races `threads` threads, each on its own connection, to consume (or rotate) each of `keys` in turn.
+ * Resolves with the outcome each thread saw, per key: `outcomes[round][thread]`.
  */
 export async function raceInThreads(connection: ThreadConnection, race: Race): Promise<string[][]> {
-  const { keys, now, threads } = race;
+  const { keys, now, threads, successorOf } = race;
   const shared = new SharedArrayBuffer(8);
   const flags = new Int32Array(shared);
   const workers = Array.from(
     { length: threads },
-    () => new Worker(workerSource, { eval: true, workerData: { ...connection, args: [...connection.args], shared, keys: [...keys], now } }),
+    (_, thread) => {
+      const successors = successorOf && keys.map((key) => successorOf(key, thread));
+      return new Worker(workerSource, { eval: true, workerData: { ...connection, args: [...connection.args], shared, keys: [...keys], now, successors } });
+    },
   );
   let failure: unknown;
   const results = workers.map((worker) =>
