@@ -30,7 +30,7 @@ export async function start(options: StartOptions, out: NodeJS.WritableStream = 
     envValue: options.dataKey,
     keyFile: sqlitePath && sqlitePath !== ':memory:' ? resolve(dirname(sqlitePath), 'data-protection.key') : undefined,
   });
-  const stores = openStores(options.db);
+  const stores = await openStores(options.db);
   if (dataKey.origin === 'generated-key-file' || dataKey.origin === 'key-file') {
     logger.warn({ file: dataKey.file }, 'signing keys are encrypted with a key file beside the database; production must set IDPROO_DATA_KEY (and keep it out of backups of the database)');
   }

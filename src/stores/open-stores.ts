@@ -8,9 +8,10 @@ const accepted = 'accepted: "memory:", "sqlite:PATH" (relative to the working di
 /**
  * Opens the stores a configuration's `store` URL names, for serving: a SQLite file is locked to this
  * process until close() (see openSqliteStores). Errors quote only the scheme: a database URL may carry
- * a password, and these messages end up in logs.
+ * a password, and these messages end up in logs. Asynchronous because a PostgreSQL pool cannot be
+ * opened synchronously; every failure is a rejection.
  */
-export function openStores(url: string): Stores {
+export async function openStores(url: string): Promise<Stores> {
   if (url === 'memory:') return createMemoryStores();
   if (/^postgres(ql)?:/i.test(url)) throw new Error(`postgres is not supported yet; ${accepted}`);
   if (url.startsWith('sqlite:')) {

@@ -2,7 +2,7 @@
  * Narrow async interfaces, one per aggregate. Every implementation (memory, SQLite, and PostgreSQL
  * later) passes the one contract suite in test/stores/. Nothing backend-specific leaks through:
  * times are epoch milliseconds, handles arrive already hashed, and every operation that must be
- * atomic (consumeGrant, syncConfigured…, addKey) is a single call.
+ * atomic (consumeGrant, rotateGrant, syncConfigured…, addKey) is a single call.
  */
 
 /** A secret as stored: only its hash. `hash` is base64 of the digest of the UTF-8 secret. */
@@ -167,6 +167,19 @@ export interface GrantFilter {
   readonly type?: string;
 }
 
+/**
+ * What a single-use consume (consumeGrant, rotateGrant) found. Only `consumed` changed anything.
+ * `replayed` carries the stored grant with the `consumedAt` of the use that won, so the caller can
+ * revoke what was issued from it (RFC 6749 §4.1.2 for a code used twice, RFC 9700 §4.14.2 for a reused
+ * refresh token); a grant both consumed and expired is `replayed`, since the reuse is what must be acted
+ * on. `expired` means unconsumed but `expiresAt <= now`.
+ */
+export type ConsumeGrantResult =
+  | { readonly outcome: 'consumed'; readonly grant: PersistedGrant }
+  | { readonly outcome: 'replayed'; readonly grant: PersistedGrant }
+  | { readonly outcome: 'expired'; readonly grant: PersistedGrant }
+  | { readonly outcome: 'unknown' };
+
 export interface GrantStore {
   /** Stores a new grant; rejects if the key exists. */
   storeGrant(grant: PersistedGrant): Promise<void>;
@@ -174,10 +187,19 @@ export interface GrantStore {
   /** Removes and returns the grant, or undefined if there was none. */
   removeGrant(key: string): Promise<PersistedGrant | undefined>;
   /**
-   * Marks the grant consumed at `now` if it exists, is unconsumed and unexpired, and returns it as
-   * it was before; otherwise undefined. One atomic step: two concurrent calls never both succeed.
+   * Marks the grant consumed at `now` if it exists, is unconsumed and unexpired (`outcome: 'consumed'`,
+   * with the grant as it was before); otherwise says why not and changes nothing. One atomic step: of
+   * any number of concurrent calls for one key, exactly one is `consumed`.
    */
-  consumeGrant(key: string, now: number): Promise<PersistedGrant | undefined>;
+  consumeGrant(key: string, now: number): Promise<ConsumeGrantResult>;
+  /**
+   * Consumes `key` as consumeGrant does and stores `successor` (the next refresh token of its family),
+   * both or neither, in one atomic step: of concurrent rotations of one key exactly one is `consumed`,
+   * and only its successor is stored. When the consume does not win, nothing is stored and the result
+   * says why, whatever the successor. When it would win but `successor.key` exists (`key` itself
+   * included), rejects with DuplicateKeyError and changes nothing.
+   */
+  rotateGrant(key: string, successor: PersistedGrant, now: number): Promise<ConsumeGrantResult>;
   /** Removes every grant matching all given fields; returns how many. An empty filter is refused. */
   removeGrants(filter: GrantFilter): Promise<number>;
   /** Removes up to `limit` grants expired at `now`; returns how many. */

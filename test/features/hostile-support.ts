@@ -135,11 +135,15 @@ export function recordingStores(): Recorded {
     writes,
     stores: {
       ...base,
+      // Every method listed rather than spread, so a write method added to GrantStore cannot slip past
+      // unrecorded: the type check asks where it goes. Cleanup is the server's own, not a request's write.
       grants: {
-        ...grants,
+        getGrant: (key) => grants.getGrant(key),
+        removeExpiredGrants: (now, limit) => grants.removeExpiredGrants(now, limit),
         storeGrant: (grant) => (writes.push(`storeGrant ${grant.clientId}`), grants.storeGrant(grant)),
         removeGrant: (key) => (writes.push('removeGrant'), grants.removeGrant(key)),
         consumeGrant: (key, now) => (writes.push('consumeGrant'), grants.consumeGrant(key, now)),
+        rotateGrant: (key, successor, now) => (writes.push(`rotateGrant ${successor.clientId}`), grants.rotateGrant(key, successor, now)),
         removeGrants: (filter) => (writes.push('removeGrants'), grants.removeGrants(filter)),
       },
       revocations: { ...revocations, revokeToken: (jti, expiresAt) => (writes.push('revokeToken'), revocations.revokeToken(jti, expiresAt)) },

@@ -61,6 +61,7 @@ export function runStoreContract(
         await assert.rejects(stores.users.findUserByUsername('alice'));
         await assert.rejects(stores.grants.getGrant('k'));
         await assert.rejects(stores.grants.consumeGrant('k', NOW));
+        await assert.rejects(stores.grants.rotateGrant('k', grant(), NOW));
         await assert.rejects(stores.revocations.isTokenRevoked('j'));
         await assert.rejects(stores.signingKeys.listKeys());
       });

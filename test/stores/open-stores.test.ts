@@ -11,7 +11,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('openStores', () => {
   it('opens memory stores', async () => {
-    const stores = openStores('memory:');
+    const stores = await openStores('memory:');
     await stores.clients.saveClient(fullClient('a'));
     assert.deepEqual(await stores.clients.findClientById('a'), fullClient('a'));
     await stores.close();
@@ -19,7 +19,7 @@ describe('openStores', () => {
 
   it('opens a SQLite file relative to the working directory', async () => {
     const path = join(dir, 'data', 'idproo.db');
-    const stores = openStores(`sqlite:${relative(process.cwd(), path)}`);
+    const stores = await openStores(`sqlite:${relative(process.cwd(), path)}`);
     await stores.clients.saveClient(fullClient('a'));
     await stores.close();
     assert.ok(existsSync(path));
@@ -27,24 +27,24 @@ describe('openStores', () => {
 
   it('opens an absolute SQLite path and sqlite::memory:', async () => {
     for (const url of [`sqlite:${join(dir, 'absolute.db')}`, 'sqlite::memory:']) {
-      const stores = openStores(url);
+      const stores = await openStores(url);
       assert.deepEqual(await stores.signingKeys.listKeys(), []);
       await stores.close();
     }
   });
 
-  it('says postgres is not supported yet, without echoing the URL', () => {
+  it('says postgres is not supported yet, without echoing the URL', async () => {
     for (const url of ['postgres://app:s3cret@db/idproo', 'postgresql://app:s3cret@db/idproo']) {
-      assert.throws(
-        () => openStores(url),
+      await assert.rejects(
+        openStores(url),
         (error: Error) => /postgres is not supported yet/.test(error.message) && !error.message.includes('s3cret'),
       );
     }
   });
 
-  it('names the accepted forms for anything else', () => {
+  it('names the accepted forms for anything else', async () => {
     for (const url of ['', 'mysql://db/x', 'sqlite:', 'sqlite://data/x.db', 'memory', './idproo.db']) {
-      assert.throws(() => openStores(url), /"memory:".*"sqlite:PATH"/, url);
+      await assert.rejects(openStores(url), /"memory:".*"sqlite:PATH"/, url);
     }
   });
 });

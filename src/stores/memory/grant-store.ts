@@ -1,11 +1,27 @@
 import { checkLimit, grantFilterEntries } from '../arguments.ts';
+import { whyNotConsumable } from '../consume-outcome.ts';
 import { DuplicateKeyError } from '../errors.ts';
-import type { GrantStore, PersistedGrant } from '../types.ts';
+import type { ConsumeGrantResult, GrantStore, PersistedGrant } from '../types.ts';
 import { checkOpen, type Gate } from './gate.ts';
 import { snapshot } from './snapshot.ts';
 
 export function createMemoryGrantStore(gate: Gate): GrantStore {
   const grants = new Map<string, PersistedGrant>();
+
+  // Atomic because it never awaits: the event loop cannot run another consume between the check and
+  // the writes. Every check passes before the first write, so a rejection leaves the map untouched.
+  function consume(key: string, now: number, successor?: PersistedGrant): ConsumeGrantResult {
+    checkOpen(gate);
+    const grant = grants.get(key);
+    if (grant === undefined) return { outcome: 'unknown' };
+    const refused = whyNotConsumable(grant, now);
+    if (refused !== undefined) return refused;
+    if (successor !== undefined && grants.has(successor.key)) throw new DuplicateKeyError('grant', successor.key);
+    grants.set(key, Object.freeze({ ...grant, consumedAt: now }));
+    if (successor !== undefined) grants.set(successor.key, snapshot(successor));
+    return { outcome: 'consumed', grant };
+  }
+
   return {
     async storeGrant(grant) {
       checkOpen(gate);
@@ -22,14 +38,11 @@ export function createMemoryGrantStore(gate: Gate): GrantStore {
       grants.delete(key);
       return grant;
     },
-    // Atomic because nothing awaits between the check and the write: the event loop cannot interleave
-    // another consume in between.
     async consumeGrant(key, now) {
-      checkOpen(gate);
-      const grant = grants.get(key);
-      if (grant === undefined || grant.consumedAt !== undefined || grant.expiresAt <= now) return undefined;
-      grants.set(key, Object.freeze({ ...grant, consumedAt: now }));
-      return grant;
+      return consume(key, now);
+    },
+    async rotateGrant(key, successor, now) {
+      return consume(key, now, successor);
     },
     async removeGrants(filter) {
       checkOpen(gate);

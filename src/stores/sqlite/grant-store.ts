@@ -1,7 +1,9 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { checkLimit, grantFilterEntries, type GrantFilterField } from '../arguments.ts';
+import { whyNotConsumable } from '../consume-outcome.ts';
 import { DuplicateKeyError } from '../errors.ts';
-import type { GrantStore, PersistedGrant } from '../types.ts';
+import type { ConsumeGrantResult, GrantStore, PersistedGrant } from '../types.ts';
+import { immediateTransaction } from './transaction.ts';
 import { uniqueViolation } from './unique-violation.ts';
 
 type GrantRow = {
@@ -61,23 +63,34 @@ export function createSqliteGrantStore(db: DatabaseSync): GrantStore {
   );
   const removeByFilter = new Map<string, StatementSync>();
 
+  function insertGrant(grant: PersistedGrant): void {
+    try {
+      insert.run(
+        grant.key,
+        grant.type,
+        grant.clientId,
+        grant.subjectId ?? null,
+        grant.sessionId ?? null,
+        grant.createdAt,
+        grant.expiresAt,
+        grant.consumedAt ?? null,
+        grant.data,
+      );
+    } catch (error) {
+      throw uniqueViolation(error) ? new DuplicateKeyError('grant', grant.key, { cause: error }) : error;
+    }
+  }
+
+  // Classifies a consume whose UPDATE matched no row by a second read, which cannot make a second
+  // winner: consumed_at is never cleared, and expiry at a given `now` never changes. A row that reads as
+  // consumable here was stored after the UPDATE found none.
+  function whyLost(key: string, now: number): ConsumeGrantResult {
+    return whyNotConsumable(toGrant(select.get(key) as GrantRow | undefined), now) ?? { outcome: 'unknown' };
+  }
+
   return {
     async storeGrant(grant) {
-      try {
-        insert.run(
-          grant.key,
-          grant.type,
-          grant.clientId,
-          grant.subjectId ?? null,
-          grant.sessionId ?? null,
-          grant.createdAt,
-          grant.expiresAt,
-          grant.consumedAt ?? null,
-          grant.data,
-        );
-      } catch (error) {
-        throw uniqueViolation(error) ? new DuplicateKeyError('grant', grant.key, { cause: error }) : error;
-      }
+      insertGrant(grant);
     },
     async getGrant(key) {
       return toGrant(select.get(key) as GrantRow | undefined);
@@ -86,7 +99,19 @@ export function createSqliteGrantStore(db: DatabaseSync): GrantStore {
       return toGrant(remove.get(key) as GrantRow | undefined);
     },
     async consumeGrant(key, now) {
-      return toGrant(consume.get(now, key, now) as GrantRow | undefined);
+      const grant = toGrant(consume.get(now, key, now) as GrantRow | undefined);
+      return grant !== undefined ? { outcome: 'consumed', grant } : whyLost(key, now);
+    },
+    // RFC 9700 §4.14.2: a refresh token is consumed as its successor is issued. One IMMEDIATE
+    // transaction, so no other connection sees the old token consumed without its successor, and a
+    // successor that cannot be stored (DuplicateKeyError) rolls the consume back.
+    async rotateGrant(key, successor, now) {
+      return immediateTransaction(db, (): ConsumeGrantResult => {
+        const grant = toGrant(consume.get(now, key, now) as GrantRow | undefined);
+        if (grant === undefined) return whyLost(key, now);
+        insertGrant(successor);
+        return { outcome: 'consumed', grant };
+      });
     },
     async removeGrants(filter) {
       const entries = grantFilterEntries(filter);

@@ -4,7 +4,7 @@ import { DuplicateKeyError } from '../../../src/stores/errors.ts';
 import type { GrantFilter, PersistedGrant, Stores } from '../../../src/stores/types.ts';
 import { NOW, grant, minimalGrant } from '../fixtures.ts';
 import { tryToMutate } from './mutation.ts';
-import { raceConsumeInThreads, type ThreadConnection } from './race-in-threads.ts';
+import { raceInThreads, type ThreadConnection } from './race-in-threads.ts';
 
 export function grantStoreCases(current: () => Stores, connectionOf: (() => ThreadConnection | undefined) | undefined): void {
   describe('GrantStore', () => {
@@ -47,67 +47,221 @@ export function grantStoreCases(current: () => Stores, connectionOf: (() => Thre
       (g as { data: string }).data = 'tampered';
       tryToMutate(await current().grants.getGrant(g.key));
       tryToMutate(await current().grants.consumeGrant(g.key, NOW));
+      tryToMutate(await current().grants.consumeGrant(g.key, NOW));
       assert.deepEqual(await current().grants.getGrant(g.key), { ...expected, consumedAt: NOW });
     });
 
     describe('consumeGrant', () => {
-      it('succeeds once, returning the grant as it was before', async () => {
+      it('consumes once, returning the grant as it was before; a second use is replayed with the stored grant', async () => {
         const g = grant();
         await current().grants.storeGrant(g);
-        const consumed = await current().grants.consumeGrant(g.key, NOW);
-        assert.deepEqual(consumed, g);
-        assert.ok(!('consumedAt' in consumed!));
+        const first = await current().grants.consumeGrant(g.key, NOW);
+        assert.deepEqual(first, { outcome: 'consumed', grant: g });
+        assert.ok(first.outcome === 'consumed' && !('consumedAt' in first.grant));
         assert.deepEqual(await current().grants.getGrant(g.key), { ...g, consumedAt: NOW });
-        assert.equal(await current().grants.consumeGrant(g.key, NOW + 1), undefined);
+        assert.deepEqual(await current().grants.consumeGrant(g.key, NOW + 1), { outcome: 'replayed', grant: { ...g, consumedAt: NOW } });
         assert.equal((await current().grants.getGrant(g.key))?.consumedAt, NOW);
       });
 
-      it('refuses an unknown key', async () => {
-        assert.equal(await current().grants.consumeGrant('unknown', NOW), undefined);
+      it('says an unknown key is unknown', async () => {
+        assert.deepEqual(await current().grants.consumeGrant('unknown', NOW), { outcome: 'unknown' });
       });
 
-      it('refuses an expired grant, including one expiring exactly now, and leaves it unconsumed', async () => {
+      it('says a removed grant is unknown', async () => {
+        const g = grant();
+        await current().grants.storeGrant(g);
+        await current().grants.removeGrant(g.key);
+        assert.deepEqual(await current().grants.consumeGrant(g.key, NOW), { outcome: 'unknown' });
+      });
+
+      it('says an expired grant is expired, including one expiring exactly now, and leaves it unconsumed', async () => {
         const expired = grant({ expiresAt: NOW - 1 });
         const expiring = grant({ expiresAt: NOW });
         await current().grants.storeGrant(expired);
         await current().grants.storeGrant(expiring);
-        assert.equal(await current().grants.consumeGrant(expired.key, NOW), undefined);
-        assert.equal(await current().grants.consumeGrant(expiring.key, NOW), undefined);
+        assert.deepEqual(await current().grants.consumeGrant(expired.key, NOW), { outcome: 'expired', grant: expired });
+        assert.deepEqual(await current().grants.consumeGrant(expiring.key, NOW), { outcome: 'expired', grant: expiring });
         assert.deepEqual(await current().grants.getGrant(expired.key), expired);
         assert.deepEqual(await current().grants.getGrant(expiring.key), expiring);
       });
 
-      it('refuses a grant stored already consumed', async () => {
-        const g = grant({ consumedAt: NOW - 10 });
-        await current().grants.storeGrant(g);
-        assert.equal(await current().grants.consumeGrant(g.key, NOW), undefined);
-        assert.deepEqual(await current().grants.getGrant(g.key), g);
+      it('says a grant stored already consumed is replayed, and so is one consumed and since expired', async () => {
+        const consumed = grant({ consumedAt: NOW - 10 });
+        const consumedThenExpired = grant({ consumedAt: NOW - 10, expiresAt: NOW - 5 });
+        await current().grants.storeGrant(consumed);
+        await current().grants.storeGrant(consumedThenExpired);
+        assert.deepEqual(await current().grants.consumeGrant(consumed.key, NOW), { outcome: 'replayed', grant: consumed });
+        assert.deepEqual(await current().grants.consumeGrant(consumedThenExpired.key, NOW), { outcome: 'replayed', grant: consumedThenExpired });
+        assert.deepEqual(await current().grants.getGrant(consumed.key), consumed);
+        assert.deepEqual(await current().grants.getGrant(consumedThenExpired.key), consumedThenExpired);
       });
 
       // Interleaved at every await in one thread: this fails a consume that awaits between its read and
       // its write. A backend that answers synchronously (SQLite) passes it even when it reads, then
       // writes; the next case is the one that catches that.
-      it('lets exactly one of 20 concurrent calls win', async () => {
+      it('lets exactly one of 20 concurrent calls win; the others are told of the replay', async () => {
         const g = grant();
         await current().grants.storeGrant(g);
         const results = await Promise.all(Array.from({ length: 20 }, (_, i) => current().grants.consumeGrant(g.key, NOW + i)));
-        const winners = results.filter((r) => r !== undefined);
+        const winners = results.flatMap((r, i) => (r.outcome === 'consumed' ? [i] : []));
         assert.equal(winners.length, 1);
-        assert.deepEqual(winners[0], g);
+        const consumedAt = NOW + winners[0]!;
+        for (const [i, result] of results.entries()) {
+          assert.deepEqual(result, i === winners[0] ? { outcome: 'consumed', grant: g } : { outcome: 'replayed', grant: { ...g, consumedAt } });
+        }
       });
 
       // Threads on their own connections, released together for each of many grants: a consume that
       // reads, then writes lets two threads through on some grant. Only where another thread can reach
       // the data (not the memory stores, which no other thread sees).
       if (connectionOf) {
-        it('lets exactly one of several threads, each on its own connection, win each of 60 grants', async () => {
+        it('lets exactly one of several threads, each on its own connection, win each of 60 grants; the others see a replay', async () => {
           const connection = connectionOf();
           assert.ok(connection, 'open() gave no connection for other threads');
           const grants = Array.from({ length: 60 }, () => grant());
           for (const g of grants) await current().grants.storeGrant(g);
-          const winners = await raceConsumeInThreads(connection, grants.map((g) => g.key), NOW, 3);
-          assert.deepEqual(winners, grants.map(() => 1));
+          const outcomes = await raceInThreads(connection, { keys: grants.map((g) => g.key), now: NOW, threads: 3 });
+          assert.deepEqual(outcomes.map((perThread) => perThread.toSorted()), grants.map(() => ['consumed', 'replayed', 'replayed']));
           for (const g of grants) assert.equal((await current().grants.getGrant(g.key))?.consumedAt, NOW);
+        });
+      }
+    });
+
+    describe('rotateGrant', () => {
+      const refreshToken = (overrides: Partial<PersistedGrant> = {}) => grant({ type: 'refresh_token', ...overrides });
+      const absent = async (...keys: string[]) => {
+        for (const key of keys) assert.equal(await current().grants.getGrant(key), undefined, `${key} stored`);
+      };
+
+      it('consumes the grant and stores its successor, returning the grant as it was before', async () => {
+        const old = refreshToken();
+        const next = refreshToken({ createdAt: NOW });
+        await current().grants.storeGrant(old);
+        assert.deepEqual(await current().grants.rotateGrant(old.key, next, NOW), { outcome: 'consumed', grant: old });
+        assert.deepEqual(await current().grants.getGrant(old.key), { ...old, consumedAt: NOW });
+        assert.deepEqual(await current().grants.getGrant(next.key), next);
+      });
+
+      it('says a reused grant is replayed, with the stored grant, and stores nothing', async () => {
+        const old = refreshToken();
+        const next = refreshToken();
+        const again = refreshToken();
+        await current().grants.storeGrant(old);
+        await current().grants.rotateGrant(old.key, next, NOW);
+        assert.deepEqual(await current().grants.rotateGrant(old.key, again, NOW + 1), { outcome: 'replayed', grant: { ...old, consumedAt: NOW } });
+        await absent(again.key);
+        assert.deepEqual(await current().grants.getGrant(next.key), next);
+        assert.deepEqual(await current().grants.getGrant(old.key), { ...old, consumedAt: NOW });
+      });
+
+      it('says an expired grant is expired, including one expiring exactly now, and stores nothing', async () => {
+        const expired = refreshToken({ expiresAt: NOW - 1 });
+        const expiring = refreshToken({ expiresAt: NOW });
+        const next = [refreshToken(), refreshToken()] as const;
+        await current().grants.storeGrant(expired);
+        await current().grants.storeGrant(expiring);
+        assert.deepEqual(await current().grants.rotateGrant(expired.key, next[0], NOW), { outcome: 'expired', grant: expired });
+        assert.deepEqual(await current().grants.rotateGrant(expiring.key, next[1], NOW), { outcome: 'expired', grant: expiring });
+        await absent(next[0].key, next[1].key);
+        assert.deepEqual(await current().grants.getGrant(expired.key), expired);
+        assert.deepEqual(await current().grants.getGrant(expiring.key), expiring);
+      });
+
+      it('says an unknown key is unknown and stores nothing', async () => {
+        const next = refreshToken();
+        assert.deepEqual(await current().grants.rotateGrant('unknown', next, NOW), { outcome: 'unknown' });
+        await absent(next.key);
+      });
+
+      // All or nothing: a token endpoint that lost the successor must not have burnt the old token.
+      it('rejects a successor whose key exists, its own included, and leaves the old grant unconsumed', async () => {
+        const old = refreshToken();
+        const taken = grant({ clientId: 'someone-else' });
+        await current().grants.storeGrant(old);
+        await current().grants.storeGrant(taken);
+        await assert.rejects(current().grants.rotateGrant(old.key, refreshToken({ key: taken.key }), NOW), DuplicateKeyError);
+        await assert.rejects(current().grants.rotateGrant(old.key, refreshToken({ key: old.key }), NOW), DuplicateKeyError);
+        assert.deepEqual(await current().grants.getGrant(old.key), old);
+        assert.deepEqual(await current().grants.getGrant(taken.key), taken);
+        // Nothing was left half done: the same grant still rotates.
+        const next = refreshToken();
+        assert.equal((await current().grants.rotateGrant(old.key, next, NOW)).outcome, 'consumed');
+        assert.deepEqual(await current().grants.getGrant(next.key), next);
+      });
+
+      // A reuse must reach the caller as a replay, so it can revoke the family (RFC 9700 §4.14.2), not as a storage error.
+      it('says why it lost before looking at the successor', async () => {
+        const consumed = refreshToken({ consumedAt: NOW - 1 });
+        await current().grants.storeGrant(consumed);
+        assert.deepEqual(await current().grants.rotateGrant(consumed.key, refreshToken({ key: consumed.key }), NOW), { outcome: 'replayed', grant: consumed });
+      });
+
+      it('cannot be changed through its successor or results', async () => {
+        const old = refreshToken();
+        const next = refreshToken();
+        const expected = structuredClone(next);
+        await current().grants.storeGrant(old);
+        tryToMutate(await current().grants.rotateGrant(old.key, next, NOW));
+        (next as { data: string }).data = 'tampered';
+        tryToMutate(await current().grants.rotateGrant(old.key, refreshToken(), NOW));
+        assert.deepEqual(await current().grants.getGrant(next.key), expected);
+        assert.deepEqual(await current().grants.getGrant(old.key), { ...old, consumedAt: NOW });
+      });
+
+      // Interleaved at every await in one thread, as for consumeGrant.
+      it('lets exactly one of 20 concurrent rotations win, and stores only its successor', async () => {
+        const old = refreshToken();
+        const successors = Array.from({ length: 20 }, () => refreshToken());
+        await current().grants.storeGrant(old);
+        const results = await Promise.all(successors.map((next, i) => current().grants.rotateGrant(old.key, next, NOW + i)));
+        const winners = results.flatMap((r, i) => (r.outcome === 'consumed' ? [i] : []));
+        assert.equal(winners.length, 1);
+        const winner = winners[0]!;
+        for (const [i, result] of results.entries()) {
+          assert.deepEqual(result, i === winner ? { outcome: 'consumed', grant: old } : { outcome: 'replayed', grant: { ...old, consumedAt: NOW + winner } });
+          assert.deepEqual(await current().grants.getGrant(successors[i]!.key), i === winner ? successors[i] : undefined);
+        }
+      });
+
+      it('lets exactly one of concurrent rotations and consumes win', async () => {
+        const old = refreshToken();
+        const successors = Array.from({ length: 10 }, () => refreshToken());
+        await current().grants.storeGrant(old);
+        const results = await Promise.all(
+          successors.flatMap((next) => [current().grants.rotateGrant(old.key, next, NOW), current().grants.consumeGrant(old.key, NOW)]),
+        );
+        assert.equal(results.filter((r) => r.outcome === 'consumed').length, 1);
+        const winner = results.findIndex((r) => r.outcome === 'consumed');
+        // Even indexes are the rotations; only a rotation that won may have stored its successor.
+        for (const [i, next] of successors.entries()) {
+          assert.deepEqual(await current().grants.getGrant(next.key), winner === 2 * i ? next : undefined);
+        }
+      });
+
+      // As for consumeGrant: catches a rotation that reads, then writes, even synchronously.
+      if (connectionOf) {
+        it('lets exactly one of several threads, each on its own connection, rotate each of 60 grants, storing only its successor', async () => {
+          const connection = connectionOf();
+          assert.ok(connection, 'open() gave no connection for other threads');
+          const olds = Array.from({ length: 60 }, () => refreshToken());
+          for (const g of olds) await current().grants.storeGrant(g);
+          const successors = new Map<string, PersistedGrant>();
+          const successorOf = (key: string, thread: number) => {
+            const next = refreshToken({ key: `${key}.next.${thread}`, createdAt: NOW });
+            successors.set(next.key, next);
+            return next;
+          };
+          const threads = 3;
+          const outcomes = await raceInThreads(connection, { keys: olds.map((g) => g.key), now: NOW, threads, successorOf });
+          assert.deepEqual(outcomes.map((perThread) => perThread.toSorted()), olds.map(() => ['consumed', 'replayed', 'replayed']));
+          for (const [round, old] of olds.entries()) {
+            assert.equal((await current().grants.getGrant(old.key))?.consumedAt, NOW);
+            for (let thread = 0; thread < threads; thread++) {
+              const key = `${old.key}.next.${thread}`;
+              const won = outcomes[round]![thread] === 'consumed';
+              assert.deepEqual(await current().grants.getGrant(key), won ? successors.get(key) : undefined, `successor of thread ${thread}, round ${round}`);
+            }
+          }
         });
       }
     });
