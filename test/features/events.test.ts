@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { IdProoEvent } from '../../src/events/events.ts';
 import { basic, postForm, startTestServer, testConfig, type TestServer } from '../support/server.ts';
-import { recordingLogger } from '../keys/support.ts';
+import { recordingLogger } from '../support/logger.ts';
 
 describe('typed events: raised in one place, logged, and handed to onEvent', () => {
   let server: TestServer;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { createMemoryStores } from '../../src/stores/index.ts';
 import type { Stores } from '../../src/stores/types.ts';
-import type { Logger } from '../../src/util/logger.ts';
+import { recordingLogger as recordLevels } from '../support/logger.ts';
 
 /** What came back, read the same way whether it came through fetch or a raw socket. */
 export interface Answer {
@@ -151,23 +151,7 @@ export function recordingStores(): Recorded {
   };
 }
 
-export interface LogEntry {
-  readonly level: 'warn' | 'error';
-  readonly obj: object;
-  readonly msg: string | undefined;
-}
+export type { LogEntry } from '../support/logger.ts';
 
 /** A logger that keeps warnings and errors, so a test can show a request was not treated as a server fault. */
-export function recordingLogger(): { logger: Logger; entries: LogEntry[] } {
-  const entries: LogEntry[] = [];
-  const noop = () => {};
-  return {
-    entries,
-    logger: {
-      debug: noop,
-      info: noop,
-      warn: (obj, msg) => void entries.push({ level: 'warn', obj, msg }),
-      error: (obj, msg) => void entries.push({ level: 'error', obj, msg }),
-    },
-  };
-}
+export const recordingLogger = () => recordLevels(['warn', 'error']);

@@ -49,14 +49,4 @@ export function failingStore(store: SigningKeyStore = createMemoryStores().signi
   return { store: wrapped, control };
 }
 
-export interface LogEntry {
-  readonly level: keyof Logger;
-  readonly obj: Record<string, unknown>;
-  readonly msg: string | undefined;
-}
-
-export function recordingLogger(): { logger: Logger; entries: LogEntry[] } {
-  const entries: LogEntry[] = [];
-  const record = (level: keyof Logger) => (obj: object, msg?: string) => void entries.push({ level, obj: obj as Record<string, unknown>, msg });
-  return { entries, logger: { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') } };
-}
+export { recordingLogger, type LogEntry } from '../support/logger.ts';
