@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { parseDuration } from './duration.ts';
 import { isPasswordHash } from './passwords.ts';
+import { clientDefaults } from '../stores/client-defaults.ts';
 import { isAbsoluteUri, isScopeToken } from '../util/syntax.ts';
 import { parsePrehashed } from './secrets.ts';
 
@@ -106,6 +107,45 @@ const duration = (fallback: number, what: string) =>
     fallback,
   );
 
+/** A positive whole number of seconds, at most ten years. */
+const seconds = (what: string) =>
+  v.config(
+    v.pipe(
+      v.number(`must be a number of seconds (${what})`),
+      v.finite(`must be a number of seconds (${what})`),
+      v.safeInteger('must be a whole number of seconds'),
+      v.gtValue(0, 'must be a positive number of seconds'),
+      v.maxValue(315_360_000, 'must be at most 315360000 (ten years)'),
+    ),
+    { abortPipeEarly: true },
+  );
+
+/** RFC 6454 §6.2's serialization: `scheme://host[:port]`, lower case, default port omitted. */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+const attemptLimit = v.pipe(
+  v.number('must be a number of failed attempts such as 5'),
+  v.safeInteger('must be a whole number'),
+  v.minValue(1, 'must be at least 1'),
+);
+
+/** A resource for the pages: a path on this server or an https URL (the page's CSP allows its origin). */
+const absoluteOrPath = (what: string) =>
+  v.pipe(
+    v.string(`must be a string (${what})`),
+    v.check(
+      (value) => (value.startsWith('/') && !value.startsWith('//')) || (/^https:\/\//.test(value) && isAbsoluteUri(value)),
+      `must be a path such as "/static/brand.css" or an https URL (${what})`,
+    ),
+  );
+
 const absoluteUri = (what: string) =>
   v.pipe(
     v.string(`must be a string (${what})`),
@@ -182,6 +222,41 @@ export const clientSchema = strictObject({
     ),
     3600,
   ),
+  allowPlainTextPkce: boolean(clientDefaults.allowPlainTextPkce),
+  allowRememberConsent: boolean(clientDefaults.allowRememberConsent),
+  consentLifetime: v.optional(seconds('how long a remembered consent lasts')),
+  identityTokenLifetime: v.optional(seconds('how long an ID token is valid'), clientDefaults.identityTokenLifetime),
+  authorizationCodeLifetime: v.optional(seconds('how long an authorization code can be redeemed'), clientDefaults.authorizationCodeLifetime),
+  refreshTokenUsage: v.optional(v.picklist(['OneTimeOnly', 'ReUse'], 'must be "OneTimeOnly" or "ReUse"'), clientDefaults.refreshTokenUsage),
+  refreshTokenExpiration: v.optional(v.picklist(['Absolute', 'Sliding'], 'must be "Absolute" or "Sliding"'), clientDefaults.refreshTokenExpiration),
+  absoluteRefreshTokenLifetime: v.optional(seconds('the longest a refresh token family lives'), clientDefaults.absoluteRefreshTokenLifetime),
+  slidingRefreshTokenLifetime: v.optional(seconds('how long a refresh token lives from its issue when sliding'), clientDefaults.slidingRefreshTokenLifetime),
+  refreshTokenGraceSeconds: v.optional(
+    v.pipe(
+      v.number('must be a number of seconds such as 5'),
+      v.safeInteger('must be a whole number of seconds'),
+      v.minValue(0, 'must be 0 (no grace window) or a few seconds'),
+      v.maxValue(300, 'must be at most 300; a grace window is for retries and tabs, a few seconds'),
+    ),
+    clientDefaults.refreshTokenGraceSeconds,
+  ),
+  allowedCorsOrigins: v.optional(
+    v.array(
+      v.pipe(
+        v.string('must be a string (an origin such as "https://app.example.com")'),
+        v.check(isOrigin, 'must be an origin: scheme, host and optional port, no path or trailing slash, e.g. "https://app.example.com"'),
+      ),
+      'must be an array of origins',
+    ),
+    [],
+  ),
+  allowedIdentityTokenSigningAlgorithms: v.optional(
+    v.array(v.picklist(signingAlgorithms, `must be one of ${signingAlgorithms.join(', ')}`), 'must be an array of algorithms'),
+    [],
+  ),
+  alwaysIncludeUserClaimsInIdToken: boolean(clientDefaults.alwaysIncludeUserClaimsInIdToken),
+  updateAccessTokenClaimsOnRefresh: boolean(clientDefaults.updateAccessTokenClaimsOnRefresh),
+  userSsoLifetime: v.optional(seconds('how long after a sign-in this client accepts the session')),
 });
 
 export const apiScopeSchema = strictObject({
@@ -329,6 +404,52 @@ export const keyManagementSchema = v.optional(
   {},
 );
 
+// Duende's AuthenticationOptions: a 10-hour session, not sliding. The throttle is ours (OWASP ASVS V2.2.1).
+const authenticationSchema = v.optional(
+  strictObject({
+    cookieLifetime: duration(36_000, 'how long a sign-in session lasts'),
+    cookieSlidingExpiration: boolean(false),
+    maxFailedAttemptsPerAccount: v.optional(attemptLimit, 5),
+    maxFailedAttemptsPerIp: v.optional(attemptLimit, 50),
+    lockoutDuration: duration(900, 'how long sign-in stays refused after too many failures'),
+  }),
+  {},
+);
+
+/** A page of the host application: a path on this server ("/account/login") or an absolute http(s) URL. */
+const interactionUrl = (what: string) =>
+  v.optional(
+    v.pipe(
+      v.string(`must be a string (${what})`),
+      v.check(
+        (value) => (value.startsWith('/') && !value.startsWith('//') && !value.includes('\\')) || /^https?:\/\//.test(value) && isAbsoluteUri(value),
+        `must be a path such as "/account/login" or an absolute http(s) URL (${what})`,
+      ),
+    ),
+  );
+
+// Duende's UserInteractionOptions: absent URLs mean the built-in pages.
+const userInteractionSchema = v.optional(
+  strictObject({
+    loginUrl: interactionUrl('the host page that signs the user in'),
+    consentUrl: interactionUrl('the host page that asks for consent'),
+    logoutUrl: interactionUrl('the host page that confirms sign-out'),
+    errorUrl: interactionUrl('the host page that shows an error'),
+    interactionLifetime: duration(600, 'how long a sign-in or consent may take'),
+  }),
+  {},
+);
+
+const pagesSchema = v.optional(
+  strictObject({
+    defaultLocale: v.optional(v.picklist(['en', 'id'], 'must be "en" or "id"'), 'en'),
+    productName: v.optional(nonEmpty('the name shown on the pages'), 'IdProo'),
+    stylesheetUrl: v.optional(absoluteOrPath('a CSS file loaded after the built-in one')),
+    logoUrl: v.optional(absoluteOrPath('an image shown at the top of every page')),
+  }),
+  {},
+);
+
 /** OIDC Discovery §3: an http(s) URL without query or fragment; trailing slashes are dropped. */
 export const issuerSchema = v.pipe(
   v.string('must be a string'),
@@ -359,6 +480,9 @@ const configObject = strictObject(
     identityResources: v.optional(v.array(identityResourceSchema, 'must be an array of identity resources'), []),
     users: v.optional(v.array(userSchema, 'must be an array of users'), []),
     keyManagement: keyManagementSchema,
+    authentication: authenticationSchema,
+    userInteraction: userInteractionSchema,
+    pages: pagesSchema,
   },
   'must be a JSON object such as { "clients": [...] }',
 );
@@ -424,6 +548,20 @@ export const configSchema = v.pipe(
           message: 'the client requires a secret (requireClientSecret defaults to true) but has none; add a secret, or set "requireClientSecret": false for a public client',
         });
       }
+      if (client.allowedGrantTypes.includes('authorization_code') && client.redirectUris.length === 0) {
+        addIssue({
+          path: pathIn(config, 'clients', index, 'redirectUris'),
+          message: 'authorization_code needs at least one redirect URI (OIDC Core §3.1.2.1); add the exact callback URL, e.g. ["https://app.example.com/callback"]',
+        });
+      }
+      client.allowedIdentityTokenSigningAlgorithms.forEach((alg, i) => {
+        if (!keyAlgorithms.has(alg)) {
+          addIssue({
+            path: pathIn(config, 'clients', index, 'allowedIdentityTokenSigningAlgorithms', i),
+            message: `${alg} has no signing key; add it to keyManagement.signingAlgorithms or remove it here`,
+          });
+        }
+      });
       if (!client.requireClientSecret && client.allowedGrantTypes.includes('client_credentials')) {
         addIssue({
           path: pathIn(config, 'clients', index, 'allowedGrantTypes'),
@@ -443,3 +581,6 @@ export type IdentityResourceConfig = IdProoConfig['identityResources'][number];
 export type UserConfig = IdProoConfig['users'][number];
 export type KeyManagementConfig = IdProoConfig['keyManagement'];
 export type SecretConfig = ClientConfig['clientSecrets'][number];
+export type AuthenticationConfig = IdProoConfig['authentication'];
+export type UserInteractionConfig = IdProoConfig['userInteraction'];
+export type PagesConfig = IdProoConfig['pages'];

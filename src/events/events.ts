@@ -23,7 +23,21 @@ export type IdProoEvent =
   | { readonly type: 'config.short_secrets'; readonly paths: readonly string[] }
   | { readonly type: 'cleanup.completed'; readonly removed: number }
   | { readonly type: 'cleanup.failed'; readonly err: unknown }
-  | { readonly type: 'http.body_consumed'; readonly requestId: string };
+  | { readonly type: 'http.body_consumed'; readonly requestId: string }
+  | { readonly type: 'login.succeeded'; readonly subjectId: string; readonly sessionId: string; readonly clientId?: string }
+  | {
+      readonly type: 'login.failed';
+      readonly username: string;
+      readonly reason: 'invalid_credentials' | 'throttled';
+      readonly remoteAddress?: string;
+      readonly clientId?: string;
+    }
+  | { readonly type: 'session.ended'; readonly subjectId: string; readonly sessionId: string; readonly reason: 'logout' | 'replaced' }
+  | { readonly type: 'consent.granted'; readonly subjectId: string; readonly clientId: string; readonly scopes: readonly string[]; readonly remembered: boolean }
+  | { readonly type: 'consent.denied'; readonly subjectId: string; readonly clientId: string }
+  | { readonly type: 'authorization_code.replayed'; readonly clientId: string; readonly familyId: string; readonly revoked: number }
+  | { readonly type: 'refresh_token.reused'; readonly clientId: string; readonly familyId: string; readonly revoked: number }
+  | { readonly type: 'refresh_token.grace_replayed'; readonly clientId: string; readonly familyId: string };
 
 export type IdProoEventType = IdProoEvent['type'];
 

@@ -30,6 +30,20 @@ const logged: { readonly [T in IdProoEventType]: Logged<T> } = {
   'cleanup.completed': { level: 'debug', message: () => 'expired grants removed' },
   'cleanup.failed': { level: 'error', message: () => 'removing expired grants failed' },
   'http.body_consumed': { level: 'error', message: () => consumedBodyMessage },
+  'login.succeeded': { level: 'info', message: (e) => `user ${e.subjectId} signed in` },
+  'login.failed': { level: 'info', message: (e) => (e.reason === 'throttled' ? 'sign-in refused: too many failed attempts' : 'sign-in failed: wrong username or password') },
+  'session.ended': { level: 'info', message: (e) => `session of user ${e.subjectId} ended (${e.reason})` },
+  'consent.granted': { level: 'info', message: (e) => `user ${e.subjectId} allowed ${e.clientId}` },
+  'consent.denied': { level: 'info', message: (e) => `user ${e.subjectId} denied ${e.clientId}` },
+  'authorization_code.replayed': {
+    level: 'warn',
+    message: (e) => `an authorization code of ${e.clientId} was used twice; ${e.revoked} grant(s) issued from it revoked (RFC 6749 §4.1.2)`,
+  },
+  'refresh_token.reused': {
+    level: 'warn',
+    message: (e) => `a rotated refresh token of ${e.clientId} was used again; its family (${e.revoked} grant(s)) is revoked (RFC 9700 §4.14.2)`,
+  },
+  'refresh_token.grace_replayed': { level: 'info', message: (e) => `a just-rotated refresh token of ${e.clientId} was retried within its grace window; the same successor was returned` },
 };
 
 /**

@@ -1,9 +1,9 @@
-import type { GrantFilter } from './types.ts';
+import type { GrantFilter, SessionFilter } from './types.ts';
 
 export type GrantFilterField = keyof GrantFilter;
 
 // Fixed order, so equal filters yield equal entry lists (the SQLite store caches a statement per shape).
-const fields: readonly GrantFilterField[] = ['clientId', 'subjectId', 'sessionId', 'type'];
+const fields: readonly GrantFilterField[] = ['clientId', 'subjectId', 'sessionId', 'familyId', 'type'];
 
 /**
  * The fields a filter actually sets. Refuses an empty filter: matching "every grant" is never what a
@@ -15,8 +15,18 @@ export function grantFilterEntries(filter: GrantFilter): Array<readonly [GrantFi
     return value === undefined ? [] : [[field, value] as const];
   });
   if (entries.length === 0) {
-    throw new TypeError(`removeGrants needs at least one of ${fields.join(', ')}; an empty filter would remove every grant`);
+    throw new TypeError(`a grant filter needs at least one of ${fields.join(', ')}; an empty filter would match every grant`);
   }
+  return entries;
+}
+
+/** As grantFilterEntries, for sessions. */
+export function sessionFilterEntries(filter: SessionFilter): Array<readonly [keyof SessionFilter, string]> {
+  const entries = (['subjectId', 'sessionId', 'clientId'] as const).flatMap((field) => {
+    const value = filter[field];
+    return value === undefined ? [] : [[field, value] as const];
+  });
+  if (entries.length === 0) throw new TypeError('a session filter needs at least one of subjectId, sessionId, clientId');
   return entries;
 }
 

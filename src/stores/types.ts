@@ -32,7 +32,35 @@ export interface Client {
   readonly accessTokenType: AccessTokenType;
   /** Seconds. */
   readonly accessTokenLifetime: number;
+  /** RFC 7636 §4.2 `plain` accepted besides `S256`. */
+  readonly allowPlainTextPkce: boolean;
+  readonly allowRememberConsent: boolean;
+  /** Seconds a remembered consent lasts; undefined: until revoked. */
+  readonly consentLifetime?: number | undefined;
+  /** Seconds. */
+  readonly identityTokenLifetime: number;
+  /** Seconds. */
+  readonly authorizationCodeLifetime: number;
+  readonly refreshTokenUsage: RefreshTokenUsage;
+  readonly refreshTokenExpiration: RefreshTokenExpiration;
+  /** Seconds from the first refresh token of a family; the family ends then whatever the usage. */
+  readonly absoluteRefreshTokenLifetime: number;
+  /** Seconds a refresh token lasts from its issue when `refreshTokenExpiration` is `Sliding`. */
+  readonly slidingRefreshTokenLifetime: number;
+  /** Seconds after a rotation in which the rotated token, presented again, gets the same successor pair. */
+  readonly refreshTokenGraceSeconds: number;
+  /** Origins (`scheme://host[:port]`) whose pages may call the token, userinfo and revocation endpoints. */
+  readonly allowedCorsOrigins: readonly string[];
+  /** Empty: the provider's default signing algorithm. */
+  readonly allowedIdentityTokenSigningAlgorithms: readonly string[];
+  readonly alwaysIncludeUserClaimsInIdToken: boolean;
+  readonly updateAccessTokenClaimsOnRefresh: boolean;
+  /** Seconds since sign-in after which this client asks for a new sign-in; undefined: the session's lifetime. */
+  readonly userSsoLifetime?: number | undefined;
 }
+
+export type RefreshTokenUsage = 'OneTimeOnly' | 'ReUse';
+export type RefreshTokenExpiration = 'Absolute' | 'Sliding';
 
 export interface ApiScope {
   readonly name: string;
@@ -156,6 +184,12 @@ export interface PersistedGrant {
   readonly expiresAt: number;
   /** Epoch ms; set once by consume(). */
   readonly consumedAt?: number | undefined;
+  /**
+   * What was issued from one authorization (its code, the refresh tokens rotated from it, their
+   * reference access tokens) shares a family id, so a replay revokes them together (RFC 6749 §4.1.2,
+   * RFC 9700 §4.14.2).
+   */
+  readonly familyId?: string | undefined;
   /** Serialized JSON payload owned by the grant type. */
   readonly data: string;
 }
@@ -164,6 +198,7 @@ export interface GrantFilter {
   readonly clientId?: string;
   readonly subjectId?: string;
   readonly sessionId?: string;
+  readonly familyId?: string;
   readonly type?: string;
 }
 
@@ -200,6 +235,8 @@ export interface GrantStore {
    * included), rejects with DuplicateKeyError and changes nothing.
    */
   rotateGrant(key: string, successor: PersistedGrant, now: number): Promise<ConsumeGrantResult>;
+  /** Every grant matching all given fields, consumed and expired ones included. An empty filter is refused. */
+  listGrants(filter: GrantFilter): Promise<PersistedGrant[]>;
   /** Removes every grant matching all given fields; returns how many. An empty filter is refused. */
   removeGrants(filter: GrantFilter): Promise<number>;
   /** Removes up to `limit` grants expired at `now`; returns how many. */
@@ -231,6 +268,140 @@ export interface SigningKeyStore {
   removeKey(kid: string): Promise<void>;
 }
 
+/**
+ * A user's sign-in session at the provider (OIDC Core §3.1.2.1's End-User session). The browser's cookie
+ * holds only a random handle; `key` is its hash, so a leaked store does not leak live cookies. `sessionId`
+ * is the public `sid` claim (Front- and Back-Channel Logout name sessions by it).
+ */
+export interface UserSession {
+  readonly key: string;
+  readonly sessionId: string;
+  readonly subjectId: string;
+  /** Epoch ms of the sign-in (`auth_time`). */
+  readonly authTime: number;
+  readonly amr: readonly string[];
+  readonly acr?: string | undefined;
+  /** Clients that received tokens in this session, in the order they first did (for logout). */
+  readonly clientIds: readonly string[];
+  /** Epoch ms. */
+  readonly createdAt: number;
+  /** Epoch ms of the last request that used the session. */
+  readonly lastActivityAt: number;
+  /** Epoch ms after which the session no longer signs anyone in. */
+  readonly expiresAt: number;
+  /** "Remember me": the cookie outlives the browser session. */
+  readonly persistent: boolean;
+  readonly userAgent?: string | undefined;
+  readonly ipAddress?: string | undefined;
+}
+
+export interface SessionFilter {
+  readonly subjectId?: string;
+  readonly sessionId?: string;
+  readonly clientId?: string;
+}
+
+export interface SessionStore {
+  /** Rejects with DuplicateKeyError if the key or the sessionId exists. */
+  createSession(session: UserSession): Promise<void>;
+  /** The session, or undefined if there is none or it expired at `now`. */
+  findSession(key: string, now: number): Promise<UserSession | undefined>;
+  /**
+   * One atomic step on an unexpired session: adds `clientId` (if given and not yet listed) to its clients,
+   * sets `lastActivityAt` and, if given, `expiresAt` (sliding expiration). Returns the session as updated,
+   * or undefined if there is none or it expired at `now` (and then changes nothing).
+   */
+  touchSession(key: string, update: { readonly clientId?: string; readonly lastActivityAt: number; readonly expiresAt?: number }, now: number): Promise<UserSession | undefined>;
+  /** Removes and returns the session, or undefined if there was none. */
+  removeSession(key: string): Promise<UserSession | undefined>;
+  /** Unexpired sessions matching all given fields, oldest first. An empty filter is refused. */
+  listSessions(filter: SessionFilter, now: number): Promise<UserSession[]>;
+  removeExpiredSessions(now: number, limit: number): Promise<number>;
+}
+
+/**
+ * An authorization request waiting for the user (sign-in, consent): created by the authorization
+ * endpoint, read and advanced by the pages (built-in or the host's), consumed once when the answer goes
+ * back to the client. `key` hashes the id in the URL; `browserKey` hashes the cookie that binds it to the
+ * browser that started it.
+ */
+export interface Interaction {
+  readonly key: string;
+  readonly browserKey: string;
+  readonly clientId: string;
+  /** Epoch ms. */
+  readonly createdAt: number;
+  /** Epoch ms. */
+  readonly expiresAt: number;
+  /** Epoch ms; set once by consumeInteraction. */
+  readonly consumedAt?: number | undefined;
+  /** Serialized JSON owned by the authorization endpoint: the validated request and the steps done. */
+  readonly data: string;
+}
+
+export type ConsumeInteractionResult =
+  | { readonly outcome: 'consumed'; readonly interaction: Interaction }
+  | { readonly outcome: 'replayed'; readonly interaction: Interaction }
+  | { readonly outcome: 'expired'; readonly interaction: Interaction }
+  | { readonly outcome: 'unknown' };
+
+export interface InteractionStore {
+  /** Rejects with DuplicateKeyError if the key exists. */
+  createInteraction(interaction: Interaction): Promise<void>;
+  /** As stored, consumed or expired ones included, until cleanup removes them. */
+  findInteraction(key: string): Promise<Interaction | undefined>;
+  /** Replaces `data` of an unconsumed, unexpired interaction; false (and no change) otherwise. */
+  updateInteraction(key: string, data: string, now: number): Promise<boolean>;
+  /** As GrantStore.consumeGrant: one atomic step, exactly one of concurrent calls is `consumed`. */
+  consumeInteraction(key: string, now: number): Promise<ConsumeInteractionResult>;
+  removeExpiredInteractions(now: number, limit: number): Promise<number>;
+}
+
+/** A remembered consent: the scopes a user allowed a client, so it is asked again only for new ones. */
+export interface Consent {
+  readonly subjectId: string;
+  readonly clientId: string;
+  readonly scopes: readonly string[];
+  /** Epoch ms. */
+  readonly createdAt: number;
+  /** Epoch ms; undefined: until revoked. */
+  readonly expiresAt?: number | undefined;
+}
+
+export interface ConsentStore {
+  /** The consent, or undefined if there is none or it expired at `now`. */
+  findConsent(subjectId: string, clientId: string, now: number): Promise<Consent | undefined>;
+  /** Creates or replaces the consent of (subjectId, clientId). */
+  saveConsent(consent: Consent): Promise<void>;
+  removeConsent(subjectId: string, clientId: string): Promise<boolean>;
+  /** The subject's unexpired consents, oldest first. */
+  listConsents(subjectId: string, now: number): Promise<Consent[]>;
+  removeExpiredConsents(now: number, limit: number): Promise<number>;
+}
+
+/** Failed sign-ins counted under one key (an account, a client IP) within a window. */
+export interface AttemptCount {
+  readonly count: number;
+  /** Epoch ms of the first failure of the window. */
+  readonly firstAt: number;
+  /** Epoch ms of the latest failure. */
+  readonly lastAt: number;
+  /** Epoch ms when the count lapses. */
+  readonly expiresAt: number;
+}
+
+export interface SignInAttemptStore {
+  /**
+   * Counts one failure in one atomic step (concurrent calls on every node add up): a count that lapsed
+   * at `now` starts again at 1. The count lapses at `now + windowMs`. Returns the count after.
+   */
+  recordFailure(key: string, now: number, windowMs: number): Promise<AttemptCount>;
+  /** The count, or undefined if there is none or it lapsed at `now`. */
+  getAttempts(key: string, now: number): Promise<AttemptCount | undefined>;
+  resetAttempts(key: string): Promise<void>;
+  removeExpiredAttempts(now: number, limit: number): Promise<number>;
+}
+
 export interface Stores {
   readonly clients: ClientStore;
   readonly resources: ResourceStore;
@@ -238,5 +409,9 @@ export interface Stores {
   readonly grants: GrantStore;
   readonly revocations: RevocationStore;
   readonly signingKeys: SigningKeyStore;
+  readonly sessions: SessionStore;
+  readonly interactions: InteractionStore;
+  readonly consents: ConsentStore;
+  readonly signInAttempts: SignInAttemptStore;
   close(): Promise<void>;
 }

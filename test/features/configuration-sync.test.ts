@@ -1,3 +1,4 @@
+import { clientDefaults } from '../../src/stores/client-defaults.ts';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,6 +26,7 @@ const config = (clients: IdProoConfigInput['clients']): IdProoConfigInput => ({
 
 /** A client as an admin API or dynamic client registration would write it. */
 const registered: Client = {
+  ...clientDefaults,
   clientId: 'registered',
   enabled: true,
   clientSecrets: [{ type: 'sha256', hash: hashSecretValue('sha256', 'registered-secret') }],

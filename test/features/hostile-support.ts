@@ -139,6 +139,7 @@ export function recordingStores(): Recorded {
       // unrecorded: the type check asks where it goes. Cleanup is the server's own, not a request's write.
       grants: {
         getGrant: (key) => grants.getGrant(key),
+        listGrants: (filter) => grants.listGrants(filter),
         removeExpiredGrants: (now, limit) => grants.removeExpiredGrants(now, limit),
         storeGrant: (grant) => (writes.push(`storeGrant ${grant.clientId}`), grants.storeGrant(grant)),
         removeGrant: (key) => (writes.push('removeGrant'), grants.removeGrant(key)),

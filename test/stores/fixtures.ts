@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { clientDefaults } from '../../src/stores/client-defaults.ts';
 import type { ApiResource, Client, PersistedGrant, Resources, StoredSigningKey, User } from '../../src/stores/types.ts';
 
 // Fixed epoch ms, so expiry boundaries are exact.
@@ -7,6 +8,7 @@ const HOUR = 3_600_000;
 
 export function fullClient(clientId: string): Client {
   return {
+    ...clientDefaults,
     clientId,
     clientName: `Client ${clientId}`,
     enabled: true,
@@ -30,6 +32,7 @@ export function fullClient(clientId: string): Client {
 /** Every optional field absent. */
 export function minimalClient(clientId: string): Client {
   return {
+    ...clientDefaults,
     clientId,
     enabled: false,
     clientSecrets: [],

@@ -44,6 +44,11 @@ export function createMemoryGrantStore(gate: Gate): GrantStore {
     async rotateGrant(key, successor, now) {
       return consume(key, now, successor);
     },
+    async listGrants(filter) {
+      checkOpen(gate);
+      const entries = grantFilterEntries(filter);
+      return [...grants.values()].filter((grant) => entries.every(([field, value]) => grant[field] === value));
+    },
     async removeGrants(filter) {
       checkOpen(gate);
       const entries = grantFilterEntries(filter);

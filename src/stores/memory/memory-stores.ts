@@ -6,6 +6,10 @@ import { createMemorySigningKeyStore } from './signing-key-store.ts';
 import { createMemoryResourceStore } from './resource-store.ts';
 import { createMemoryRevocationStore } from './revocation-store.ts';
 import { createMemoryUserStore } from './user-store.ts';
+import { createMemorySessionStore } from './session-store.ts';
+import { createMemoryInteractionStore } from './interaction-store.ts';
+import { createMemoryConsentStore } from './consent-store.ts';
+import { createMemorySignInAttemptStore } from './sign-in-attempt-store.ts';
 
 /** Process-local stores for tests and single-instance development; everything is lost on exit. */
 export function createMemoryStores(): Stores {
@@ -17,6 +21,10 @@ export function createMemoryStores(): Stores {
     grants: createMemoryGrantStore(gate),
     revocations: createMemoryRevocationStore(gate),
     signingKeys: createMemorySigningKeyStore(gate),
+    sessions: createMemorySessionStore(gate),
+    interactions: createMemoryInteractionStore(gate),
+    consents: createMemoryConsentStore(gate),
+    signInAttempts: createMemorySignInAttemptStore(gate),
     async close() {
       gate.open = false;
     },
