@@ -6,4 +6,15 @@ export const paths = {
   token: '/connect/token',
   introspection: '/connect/introspect',
   revocation: '/connect/revocation',
+  authorization: '/connect/authorize',
+  /** Where the pages send the browser back once a sign-in or consent is done. */
+  authorizationCallback: '/connect/authorize/callback',
+  userinfo: '/connect/userinfo',
+  endSession: '/connect/endsession',
+  login: '/account/login',
+  consent: '/account/consent',
+  logout: '/account/logout',
+  error: '/account/error',
+  language: '/account/language',
+  stylesheet: '/assets/idproo.css',
 } as const;

@@ -1,10 +1,12 @@
-import type { ApiResource, ApiScope, ResourceStore, Resources } from '../stores/types.ts';
+import type { ApiResource, ApiScope, IdentityResource, ResourceStore, Resources } from '../stores/types.ts';
 import type { Clock } from '../util/clock.ts';
 
 /** Lookups the token endpoint needs on every request, built once from the resource store. */
 export interface ResourceIndex {
   readonly apiScopes: ReadonlyMap<string, ApiScope>;
   readonly identityScopes: ReadonlySet<string>;
+  /** Enabled identity resources by name (the `openid`, `profile`, … scopes and the claims they release). */
+  readonly identityResources: ReadonlyMap<string, IdentityResource>;
   readonly apiResources: ReadonlyMap<string, ApiResource>;
   /** Enabled API resources that offer a scope. */
   resourcesForScope(scope: string): readonly ApiResource[];
@@ -12,7 +14,8 @@ export interface ResourceIndex {
 
 export function buildResourceIndex(resources: Resources): ResourceIndex {
   const apiScopes = new Map(resources.apiScopes.filter((s) => s.enabled).map((s) => [s.name, s]));
-  const identityScopes = new Set(resources.identityResources.filter((r) => r.enabled).map((r) => r.name));
+  const identityResources = new Map(resources.identityResources.filter((r) => r.enabled).map((r) => [r.name, r]));
+  const identityScopes = new Set(identityResources.keys());
   const enabled = resources.apiResources.filter((r) => r.enabled);
   const apiResources = new Map(enabled.map((r) => [r.name, r]));
   const byScope = new Map<string, ApiResource[]>();
@@ -23,7 +26,7 @@ export function buildResourceIndex(resources: Resources): ResourceIndex {
       else byScope.set(scope, [resource]);
     }
   }
-  return { apiScopes, identityScopes, apiResources, resourcesForScope: (scope) => byScope.get(scope) ?? [] };
+  return { apiScopes, identityScopes, identityResources, apiResources, resourcesForScope: (scope) => byScope.get(scope) ?? [] };
 }
 
 /**
