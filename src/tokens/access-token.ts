@@ -17,12 +17,24 @@ export interface AccessTokenRequest {
   readonly resources: readonly ApiResource[];
   /** Chosen during validation (resolveAudience), so every audience accepts it. */
   readonly signingAlgorithm: SigningAlgorithm;
+  /** For a user: the sign-in the token stems from (RFC 9068 §2.2.1 `auth_time`, epoch seconds) and its session (`sid`). */
+  readonly authTime?: number;
+  readonly sessionId?: string;
+  /** The API resources' `userClaims` of the user; protocol claims always win over them. */
+  readonly userClaims?: Readonly<Record<string, unknown>>;
+  /** A `jti` chosen in advance (a code or refresh token records it, so a replay can revoke the token); random otherwise. */
+  readonly jti?: string;
+  /** The token family a reference token joins, so revoking the family removes it (RFC 7009 §2.1). */
+  readonly familyId?: string;
 }
 
 export interface IssuedAccessToken {
   readonly accessToken: string;
   readonly expiresIn: number;
   readonly scope: string;
+  readonly jti: string;
+  /** Epoch ms. */
+  readonly expiresAt: number;
 }
 
 /**
@@ -37,19 +49,22 @@ export async function issueAccessToken(request: AccessTokenRequest, deps: Pick<S
   const now = epochSeconds(deps.clock.now());
   const lifetime = request.client.accessTokenLifetime;
   const claims: AccessTokenClaims = {
+    ...request.userClaims,
     iss: deps.issuer,
     sub: request.subjectId ?? request.client.clientId,
     aud: audienceOf(request.resources, deps.issuer),
     client_id: request.client.clientId,
     scope: request.scopes.join(' '),
-    jti: randomHandle(16),
+    jti: request.jti ?? randomHandle(16),
     iat: now,
     nbf: now,
     exp: now + lifetime,
+    ...(request.authTime === undefined ? {} : { auth_time: request.authTime }),
+    ...(request.sessionId === undefined ? {} : { sid: request.sessionId }),
   };
   const format = request.client.accessTokenType;
   const accessToken =
-    format === 'reference' ? await storeReferenceToken(claims, deps.stores.grants) : await signJwt(claims, request.signingAlgorithm, accessTokenJwtType, deps.keys);
+    format === 'reference' ? await storeReferenceToken(claims, deps.stores.grants, request.familyId) : await signJwt(claims, request.signingAlgorithm, accessTokenJwtType, deps.keys);
   deps.events.emit({
     type: 'token.issued',
     clientId: claims.client_id,
@@ -59,5 +74,5 @@ export async function issueAccessToken(request: AccessTokenRequest, deps: Pick<S
     scope: claims.scope,
     ...(request.subjectId === undefined ? {} : { subjectId: request.subjectId }),
   });
-  return { accessToken, expiresIn: lifetime, scope: claims.scope };
+  return { accessToken, expiresIn: lifetime, scope: claims.scope, jti: claims.jti, expiresAt: claims.exp * 1000 };
 }
