@@ -6,7 +6,7 @@ import type { OAuthError } from './oauth-error.ts';
  * Basic challenge, userinfo as JSON with a Bearer challenge (RFC 6750 §3); the authorization endpoint
  * and the pages will redirect to the client or render a page. The route chooses; the writer only writes.
  */
-export type ErrorPresenter = (error: OAuthError) => EndpointResponse;
+export type ErrorPresenter = (error: OAuthError, requestId?: string) => EndpointResponse;
 
 // RFC 6749 §5.2: error_description is limited to %x20-21 / %x23-5B / %x5D-7E. Descriptions may quote
 // request values, so anything else becomes '?' and the length is capped.

@@ -1,5 +1,5 @@
 /**
- * Error codes from RFC 6749 §5.2, RFC 7009 §2.2.1, RFC 8707 §2 and RFC 6750 §3.1 (`invalid_token`,
+ * Error codes from RFC 6749 §4.1.2.1 and §5.2, OIDC Core §3.1.2.6, RFC 7009 §2.2.1, RFC 8707 §2 and RFC 6750 §3.1 (`invalid_token`,
  * `insufficient_scope`), plus `not_found` for a path where no endpoint is.
  */
 export type OAuthErrorCode =
@@ -15,7 +15,16 @@ export type OAuthErrorCode =
   | 'insufficient_scope'
   | 'server_error'
   | 'temporarily_unavailable'
-  | 'not_found';
+  | 'not_found'
+  // RFC 6749 §4.1.2.1 and OIDC Core §3.1.2.6: answered to the client through its redirect URI.
+  | 'unsupported_response_type'
+  | 'access_denied'
+  | 'login_required'
+  | 'consent_required'
+  | 'interaction_required'
+  | 'account_selection_required'
+  | 'request_not_supported'
+  | 'request_uri_not_supported';
 
 const defaultStatus: Record<OAuthErrorCode, number> = {
   invalid_request: 400,
@@ -31,6 +40,14 @@ const defaultStatus: Record<OAuthErrorCode, number> = {
   server_error: 500,
   temporarily_unavailable: 503,
   not_found: 404,
+  unsupported_response_type: 400,
+  access_denied: 403,
+  login_required: 400,
+  consent_required: 400,
+  interaction_required: 400,
+  account_selection_required: 400,
+  request_not_supported: 400,
+  request_uri_not_supported: 400,
 };
 
 export interface OAuthErrorOptions {

@@ -27,8 +27,8 @@ export function failureResponse(error: unknown, requestId: string, logger: Logge
   if (isOAuthError(error)) {
     if (error.status >= 500 && !error.reported) logger.error({ requestId, code: error.code, detail: error.detail }, error.description);
     else logger.debug({ requestId, code: error.code, detail: error.detail }, error.description);
-    return present(error);
+    return present(error, requestId);
   }
   logger.error({ requestId, err: error }, 'unhandled error');
-  return present(new OAuthError('server_error', `an unexpected error occurred (request id ${requestId})`));
+  return present(new OAuthError('server_error', `an unexpected error occurred (request id ${requestId})`), requestId);
 }
