@@ -18,7 +18,15 @@ import type { Stores } from '../stores/types.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
 import { scheduleCleanup } from './cleanup.ts';
-import { routes } from './routes.ts';
+import { routes, type InteractiveParts } from './routes.ts';
+import { SignInThrottle } from '../account/sign-in-throttle.ts';
+import { paths } from '../endpoints/paths.ts';
+import { Interactions } from '../interaction/interactions.ts';
+import { isSecureIssuer } from '../sessions/cookies.ts';
+import { SessionService } from '../sessions/session-service.ts';
+import { createInteractionApi, type InteractionApi } from './interaction-api.ts';
+import { createPageKit } from './page-kit.ts';
+import { locales } from '../pages/index.ts';
 import type { Services } from './services.ts';
 
 export interface IdProoOptions {
@@ -56,6 +64,8 @@ export interface IdProo {
   readonly issuer: string;
   readonly discovery: Readonly<Record<string, unknown>>;
   readonly services: Services;
+  /** For the host application's own sign-in, consent and sign-out pages (userInteraction.*Url). */
+  readonly interactions: InteractionApi;
   /** Stops background work and closes the stores; the HTTP server is the caller's to close first. */
   close(): Promise<void>;
 }
@@ -97,8 +107,16 @@ export async function createIdProo(options: IdProoOptions): Promise<IdProo> {
   const grants = createGrantHandlers(services);
   for (const grant of (options.grants ?? []).map((create) => create(services))) grants.set(grant.grantType, grant);
 
-  const discovery = discoveryDocument({ issuer, grantTypes: [...grants.keys()], resources: await resources.reload() });
-  const handler = createRequestHandler(routes(services, grants, discovery, config.keyManagement.propagationTime), {
+  const discovery = discoveryDocument({
+    issuer,
+    grantTypes: [...grants.keys()],
+    resources: await resources.reload(),
+    signingAlgorithms: keys.algorithms,
+    userinfo: true,
+    uiLocales: locales,
+  });
+  const interactive = interactiveParts(services, config);
+  const handler = createRequestHandler(routes(services, grants, discovery, config.keyManagement.propagationTime, interactive), {
     logger,
     events,
     maxBodyBytes: options.maxBodyBytes ?? defaultMaxBodyBytes,
@@ -110,9 +128,35 @@ export async function createIdProo(options: IdProoOptions): Promise<IdProo> {
     issuer,
     discovery,
     services,
+    interactions: createInteractionApi({ ...interactive.completion, services }),
     close: async () => {
       await stopCleanup();
       await stores.close();
     },
+  };
+}
+
+/** Sessions, interactions and pages: what the browser-facing endpoints share. */
+function interactiveParts(services: Services, config: IdProoConfig): InteractiveParts {
+  const { issuer, stores, clock, events } = services;
+  const secure = isSecureIssuer(issuer);
+  const sessions = new SessionService({ stores, clock, events, authentication: config.authentication, secure });
+  const interactions = new Interactions({ stores, clock, cookies: sessions.cookies, secure, lifetime: config.userInteraction.interactionLifetime });
+  const { pages, presenter } = createPageKit(config.pages, config.userInteraction, issuer);
+  // A configured page is a path on this server's origin or an absolute URL; the built-in ones sit under the issuer.
+  const page = (configured: string | undefined, builtIn: string) => (configured === undefined ? issuer + builtIn : new URL(configured, issuer).href);
+  return {
+    sessions,
+    interactions,
+    pages,
+    presenter,
+    throttle: new SignInThrottle(stores, clock, config.authentication),
+    secure,
+    urls: {
+      login: page(config.userInteraction.loginUrl, paths.login),
+      consent: page(config.userInteraction.consentUrl, paths.consent),
+      logout: page(config.userInteraction.logoutUrl, paths.logout),
+    },
+    completion: { sessions, interactions, events, callbackUrl: issuer + paths.authorizationCallback },
   };
 }

@@ -1,16 +1,51 @@
+import { createConsentEndpoint } from '../account/consent-endpoint.ts';
+import { createLoginEndpoint } from '../account/login-endpoint.ts';
+import type { SignInThrottle } from '../account/sign-in-throttle.ts';
+import { createAuthorizeCallbackEndpoint, createAuthorizeEndpoint } from '../authorize/authorize-endpoint.ts';
 import { createDiscoveryEndpoint } from '../endpoints/discovery.ts';
 import { createIntrospectionEndpoint } from '../endpoints/introspect.ts';
 import { createJwksEndpoint } from '../endpoints/jwks.ts';
 import { paths } from '../endpoints/paths.ts';
 import { createRevocationEndpoint } from '../endpoints/revoke.ts';
 import { createTokenEndpoint } from '../endpoints/token.ts';
+import type { ErrorPresenter } from '../errors/error-response.ts';
 import type { GrantHandler } from '../grants/types.ts';
 import type { Route } from '../http/handler.ts';
+import type { CompletionDeps } from '../interaction/complete.ts';
+import type { Interactions } from '../interaction/interactions.ts';
+import type { InteractionPages } from '../interaction/pages.ts';
+import { createEndSessionEndpoint, createLogoutPageEndpoint } from '../logout/end-session-endpoint.ts';
+import { createLanguageEndpoint, createStylesheetEndpoint } from '../pages/index.ts';
+import type { SessionService } from '../sessions/session-service.ts';
 import type { Services } from './services.ts';
 
+/** What the browser-facing endpoints share (built once in create-idproo.ts). */
+export interface InteractiveParts {
+  readonly sessions: SessionService;
+  readonly interactions: Interactions;
+  readonly pages: InteractionPages;
+  /** HTML error pages for failures no endpoint answered itself. */
+  readonly presenter: ErrorPresenter;
+  readonly throttle: SignInThrottle;
+  readonly secure: boolean;
+  readonly urls: { readonly login: string; readonly consent: string; readonly logout: string };
+  readonly completion: CompletionDeps;
+}
+
 /** Every route the provider serves, in one list. */
-export function routes(services: Services, grants: ReadonlyMap<string, GrantHandler>, discovery: Record<string, unknown>, propagationTime: number): Route[] {
+export function routes(
+  services: Services,
+  grants: ReadonlyMap<string, GrantHandler>,
+  discovery: Record<string, unknown>,
+  propagationTime: number,
+  interactive: InteractiveParts,
+): Route[] {
   const discoveryEndpoint = createDiscoveryEndpoint(discovery);
+  const { sessions, interactions, pages, presenter } = interactive;
+  const authorize = { services, sessions, interactions, pages, urls: interactive.urls };
+  const account = { ...interactive.completion, services, pages, throttle: interactive.throttle };
+  const logout = { services, sessions, interactions, pages, logoutUrl: interactive.urls.logout };
+  const page = (path: string, endpoint: Route['endpoint'], methods: Route['methods'] = ['GET', 'POST']): Route => ({ path, methods, endpoint, errors: presenter });
   return [
     { path: paths.discovery, methods: ['GET'], endpoint: discoveryEndpoint, publicCors: true },
     { path: paths.authorizationServerMetadata, methods: ['GET'], endpoint: discoveryEndpoint, publicCors: true },
@@ -18,5 +53,13 @@ export function routes(services: Services, grants: ReadonlyMap<string, GrantHand
     { path: paths.token, methods: ['POST'], endpoint: createTokenEndpoint(services, grants) },
     { path: paths.introspection, methods: ['POST'], endpoint: createIntrospectionEndpoint(services) },
     { path: paths.revocation, methods: ['POST'], endpoint: createRevocationEndpoint(services) },
+    page(paths.authorization, createAuthorizeEndpoint(authorize)),
+    page(paths.authorizationCallback, createAuthorizeCallbackEndpoint(authorize), ['GET']),
+    page(paths.login, createLoginEndpoint(account)),
+    page(paths.consent, createConsentEndpoint(account)),
+    page(paths.endSession, createEndSessionEndpoint(logout)),
+    page(paths.logout, createLogoutPageEndpoint(logout)),
+    page(paths.language, createLanguageEndpoint({ secure: interactive.secure }), ['GET']),
+    page(paths.stylesheet, createStylesheetEndpoint(), ['GET']),
   ];
 }

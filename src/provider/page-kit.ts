@@ -1,0 +1,68 @@
+import type { PagesConfig, UserInteractionConfig } from '../config/schema.ts';
+import { paths } from '../endpoints/paths.ts';
+import type { EndpointRequest, EndpointResponse } from '../endpoints/types.ts';
+import type { ErrorPresenter } from '../errors/error-response.ts';
+import type { InteractionPages } from '../interaction/pages.ts';
+import { consentPage, errorPage, formPostPage, languageCookieName, loginPage, logoutPage, negotiateLocale, signedOutPage, type PageContext } from '../pages/index.ts';
+
+/** The path and query of the page being rendered, for the language switch to come back to. */
+function currentPath(request: EndpointRequest, path: string): string {
+  const query = new URLSearchParams(request.readQuery() as [string, string][]).toString();
+  return query === '' ? path : `${path}?${query}`;
+}
+
+/**
+ * The built-in pages behind the InteractionPages the endpoints use: each request's locale comes from
+ * `ui_locales`, then the language cookie, then Accept-Language, then the configured default. With
+ * userInteraction.errorUrl set, errors go to the host's page instead, with the code, description and
+ * request id in the query (the host escapes them).
+ */
+export function createPageKit(settings: PagesConfig, userInteraction: UserInteractionConfig, issuer: string): { pages: InteractionPages; presenter: ErrorPresenter } {
+  const context = (request: EndpointRequest, path: string, uiLocales: string | undefined, cookies: readonly string[] = []): PageContext => ({
+    locale: negotiateLocale({
+      uiLocales,
+      cookie: request.cookie(languageCookieName),
+      acceptLanguage: request.header('accept-language'),
+      defaultLocale: settings.defaultLocale,
+    }),
+    requestId: request.requestId,
+    settings,
+    currentPath: safeCurrentPath(request, path),
+    cookies: [...cookies],
+  });
+  const safeCurrentPath = (request: EndpointRequest, path: string) => {
+    try {
+      return currentPath(request, path);
+    } catch {
+      return path;
+    }
+  };
+  const errorUrl = userInteraction.errorUrl === undefined ? undefined : new URL(userInteraction.errorUrl, issuer).href;
+
+  const pages: InteractionPages = {
+    error(request, shown, uiLocales, cookies = []) {
+      if (errorUrl !== undefined) {
+        const query = new URLSearchParams({ error: shown.error, ...(shown.description ? { error_description: shown.description } : {}), request_id: request.requestId });
+        return {
+          status: 303,
+          headers: { location: `${errorUrl}${errorUrl.includes('?') ? '&' : '?'}${query}`, 'cache-control': 'no-store', ...(cookies.length > 0 ? { 'set-cookie': [...cookies] } : {}) },
+        };
+      }
+      return errorPage(context(request, paths.error, uiLocales, cookies), shown);
+    },
+    formPost: (request, action, fields, cookies) => formPostPage(context(request, paths.authorization, undefined, cookies), { action, fields: { ...fields } }),
+    login: (request, view, uiLocales, cookies) => loginPage(context(request, paths.login, uiLocales, cookies), { action: paths.login, allowRememberMe: true, ...view }),
+    consent: (request, view, uiLocales, cookies) =>
+      consentPage(context(request, paths.consent, uiLocales, cookies), { action: paths.consent, ...view, identityScopes: [...view.identityScopes], apiScopes: [...view.apiScopes] }),
+    logout: (request, view, uiLocales, cookies) => logoutPage(context(request, paths.logout, uiLocales, cookies), { action: paths.logout, ...view }),
+    signedOut: (request, view, uiLocales, cookies) => signedOutPage(context(request, paths.logout, uiLocales, cookies), view),
+  };
+
+  // Failures no endpoint turned into a page (a broken form, an outage): a page in the default locale.
+  const presenter: ErrorPresenter = (error, requestId = '-'): EndpointResponse =>
+    errorPage(
+      { locale: settings.defaultLocale, requestId, settings, currentPath: '/' },
+      { status: error.status, error: error.code, description: error.status >= 500 ? undefined : error.description },
+    );
+  return { pages, presenter };
+}
