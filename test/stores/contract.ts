@@ -2,13 +2,17 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { Stores } from '../../src/stores/types.ts';
 import { clientStoreCases } from './contract/client-store.ts';
+import { consentStoreCases } from './contract/consent-store.ts';
 import { grantStoreCases } from './contract/grant-store.ts';
+import { interactionStoreCases } from './contract/interaction-store.ts';
 import type { ThreadConnection } from './contract/race-in-threads.ts';
 import { resourceStoreCases } from './contract/resource-store.ts';
 import { revocationStoreCases } from './contract/revocation-store.ts';
+import { sessionStoreCases } from './contract/session-store.ts';
+import { signInAttemptStoreCases } from './contract/sign-in-attempt-store.ts';
 import { signingKeyStoreCases } from './contract/signing-key-store.ts';
 import { userStoreCases } from './contract/user-store.ts';
-import { NOW, grant, minimalClient, user } from './fixtures.ts';
+import { NOW, consent, grant, interaction, minimalClient, session, user } from './fixtures.ts';
 
 export type { ThreadConnection };
 
@@ -39,13 +43,18 @@ export function runStoreContract(
       await stores.close();
     });
     const current = () => stores;
+    const connectionOf = options.sharedAcrossThreads ? () => connection : undefined;
 
     clientStoreCases(current);
     resourceStoreCases(current);
     userStoreCases(current);
-    grantStoreCases(current, options.sharedAcrossThreads ? () => connection : undefined);
+    grantStoreCases(current, connectionOf);
     revocationStoreCases(current);
     signingKeyStoreCases(current);
+    sessionStoreCases(current, connectionOf);
+    interactionStoreCases(current, connectionOf);
+    consentStoreCases(current);
+    signInAttemptStoreCases(current, connectionOf);
 
     describe('close', () => {
       it('makes every store reject, and may be called twice', async () => {
@@ -64,6 +73,22 @@ export function runStoreContract(
         await assert.rejects(stores.grants.rotateGrant('k', grant(), NOW));
         await assert.rejects(stores.revocations.isTokenRevoked('j'));
         await assert.rejects(stores.signingKeys.listKeys());
+        await assert.rejects(stores.grants.listGrants({ clientId: 'a' }));
+        await assert.rejects(stores.sessions.createSession(session()));
+        await assert.rejects(stores.sessions.findSession('k', NOW));
+        await assert.rejects(stores.sessions.touchSession('k', { lastActivityAt: NOW }, NOW));
+        await assert.rejects(stores.sessions.listSessions({ subjectId: 'alice' }, NOW));
+        await assert.rejects(stores.sessions.removeExpiredSessions(NOW, 1));
+        await assert.rejects(stores.interactions.createInteraction(interaction()));
+        await assert.rejects(stores.interactions.findInteraction('k'));
+        await assert.rejects(stores.interactions.updateInteraction('k', '{}', NOW));
+        await assert.rejects(stores.interactions.consumeInteraction('k', NOW));
+        await assert.rejects(stores.consents.saveConsent(consent()));
+        await assert.rejects(stores.consents.findConsent('alice', 'client-a', NOW));
+        await assert.rejects(stores.consents.listConsents('alice', NOW));
+        await assert.rejects(stores.signInAttempts.recordFailure('alice', NOW, 1000));
+        await assert.rejects(stores.signInAttempts.getAttempts('alice', NOW));
+        await assert.rejects(stores.signInAttempts.resetAttempts('alice'));
       });
     });
   });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { clientDefaults } from '../../src/stores/client-defaults.ts';
-import type { ApiResource, Client, PersistedGrant, Resources, StoredSigningKey, User } from '../../src/stores/types.ts';
+import type { ApiResource, Client, Consent, Interaction, PersistedGrant, Resources, StoredSigningKey, User, UserSession } from '../../src/stores/types.ts';
 
 // Fixed epoch ms, so expiry boundaries are exact.
 export const NOW = 1_750_000_000_000;
@@ -129,4 +129,63 @@ export function minimalGrant(overrides: Partial<PersistedGrant> = {}): Persisted
 
 export function signingKey(kid: string, createdAt = NOW): StoredSigningKey {
   return { kid, alg: 'RS256', createdAt, data: `ciphertext-of-${kid}` };
+}
+
+/** Every optional field present; `minimalSession` leaves them out. */
+export function session(overrides: Partial<UserSession> = {}): UserSession {
+  return {
+    key: randomKey(),
+    sessionId: randomKey(),
+    subjectId: 'alice',
+    authTime: NOW - HOUR,
+    amr: ['pwd', 'mfa'],
+    acr: 'urn:idproo:acr:mfa',
+    clientIds: ['client-a', 'client-b'],
+    createdAt: NOW - HOUR,
+    lastActivityAt: NOW - 60_000,
+    expiresAt: NOW + HOUR,
+    persistent: true,
+    userAgent: 'Mozilla/5.0 (X11; Linux x86_64)',
+    ipAddress: '203.0.113.7',
+    ...overrides,
+  };
+}
+
+export function minimalSession(overrides: Partial<UserSession> = {}): UserSession {
+  return {
+    key: randomKey(),
+    sessionId: randomKey(),
+    subjectId: 'bob',
+    authTime: NOW,
+    amr: [],
+    clientIds: [],
+    createdAt: NOW,
+    lastActivityAt: NOW,
+    expiresAt: NOW + HOUR,
+    persistent: false,
+    ...overrides,
+  };
+}
+
+export function interaction(overrides: Partial<Interaction> = {}): Interaction {
+  return {
+    key: randomKey(),
+    browserKey: randomKey(),
+    clientId: 'client-a',
+    createdAt: NOW - 60_000,
+    expiresAt: NOW + HOUR,
+    data: JSON.stringify({ request: { scope: 'openid profile', state: 'xyz' }, steps: ['login'] }),
+    ...overrides,
+  };
+}
+
+export function consent(overrides: Partial<Consent> = {}): Consent {
+  return {
+    subjectId: 'alice',
+    clientId: 'client-a',
+    scopes: ['openid', 'profile', 'api1.read'],
+    createdAt: NOW - HOUR,
+    expiresAt: NOW + HOUR,
+    ...overrides,
+  };
 }

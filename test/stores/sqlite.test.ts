@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, describe, it } from 'node:test';
+import { clientDefaults } from '../../src/stores/client-defaults.ts';
 import { ConfiguredEntryError, DatabaseInUseError } from '../../src/stores/errors.ts';
 import { openSqliteStores } from '../../src/stores/sqlite/sqlite-stores.ts';
 import { runStoreContract } from './contract.ts';
-import { NOW, apiResource, fullClient, grant, minimalClient, minimalGrant, resources, signingKey, user } from './fixtures.ts';
+import { NOW, apiResource, consent, fullClient, grant, interaction, minimalClient, minimalGrant, resources, session, signingKey, user } from './fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'idproo-stores-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -36,6 +37,22 @@ const schemaVersion1 = `
   CREATE TABLE signing_keys (kid TEXT PRIMARY KEY, alg TEXT NOT NULL, created_at INTEGER NOT NULL, data TEXT NOT NULL);
 `;
 
+// Migrations 2 (who owns each configuration entry) applied on top of the first schema: what 0.1.x databases hold.
+const schemaVersion2 = `${schemaVersion1}
+  ALTER TABLE clients ADD COLUMN origin TEXT NOT NULL DEFAULT 'configuration' CHECK (origin IN ('configuration', 'store'));
+  ALTER TABLE resources ADD COLUMN origin TEXT NOT NULL DEFAULT 'configuration' CHECK (origin IN ('configuration', 'store'));
+  ALTER TABLE users ADD COLUMN origin TEXT NOT NULL DEFAULT 'configuration' CHECK (origin IN ('configuration', 'store'));
+`;
+
+const currentSchemaVersion = 3;
+
+/** A client as stores wrote it before the settings of interactive sign-in existed (clientDefaults holds exactly those). */
+function clientWithoutInteractiveSettings(clientId: string): Record<string, unknown> {
+  const client: Record<string, unknown> = { ...fullClient(clientId) };
+  for (const setting of Object.keys(clientDefaults)) delete client[setting];
+  return client;
+}
+
 let files = 0;
 const freshPath = () => join(dir, `stores-${++files}.db`);
 
@@ -59,7 +76,7 @@ describe('sqlite stores on disk', () => {
     const db = new DatabaseSync(path);
     try {
       assert.deepEqual({ ...db.prepare('PRAGMA journal_mode').get() }, { journal_mode: 'wal' });
-      assert.deepEqual({ ...db.prepare('PRAGMA user_version').get() }, { user_version: 2 });
+      assert.deepEqual({ ...db.prepare('PRAGMA user_version').get() }, { user_version: currentSchemaVersion });
     } finally {
       db.close();
     }
@@ -69,6 +86,9 @@ describe('sqlite stores on disk', () => {
     const path = freshPath();
     const g = grant();
     const consumed = minimalGrant();
+    const s = session();
+    const i = interaction();
+    const c = consent();
     const first = openSqliteStores(path);
     await first.clients.syncConfiguredClients([fullClient('a')]);
     await first.clients.saveClient(minimalClient('registered'));
@@ -80,6 +100,11 @@ describe('sqlite stores on disk', () => {
     await first.grants.consumeGrant(consumed.key, NOW);
     await first.revocations.revokeToken('jti', NOW + 1000);
     await first.signingKeys.addKey(signingKey('k1'));
+    await first.sessions.createSession(s);
+    await first.interactions.createInteraction(i);
+    await first.interactions.consumeInteraction(i.key, NOW);
+    await first.consents.saveConsent(c);
+    await first.signInAttempts.recordFailure('alice', NOW, 60_000);
     await first.close();
 
     const second = openSqliteStores(path);
@@ -93,6 +118,10 @@ describe('sqlite stores on disk', () => {
       assert.equal((await second.grants.consumeGrant(consumed.key, NOW + 1)).outcome, 'replayed');
       assert.equal(await second.revocations.isTokenRevoked('jti'), true);
       assert.deepEqual(await second.signingKeys.listKeys(), [signingKey('k1')]);
+      assert.deepEqual(await second.sessions.findSession(s.key, NOW), s);
+      assert.deepEqual(await second.interactions.consumeInteraction(i.key, NOW + 1), { outcome: 'replayed', interaction: { ...i, consumedAt: NOW } });
+      assert.deepEqual(await second.consents.findConsent(c.subjectId, c.clientId, NOW), c);
+      assert.equal((await second.signInAttempts.recordFailure('alice', NOW + 1, 60_000)).count, 2);
       // Who owns each entry is kept too: the next start's sync removes the file's client, not the registered one.
       await assert.rejects(second.clients.saveClient(minimalClient('a')), ConfiguredEntryError);
       await second.clients.syncConfiguredClients([]);
@@ -137,9 +166,57 @@ describe('sqlite stores on disk', () => {
     }
     const db = new DatabaseSync(path);
     try {
-      assert.deepEqual({ ...db.prepare('PRAGMA user_version').get() }, { user_version: 2 });
+      assert.deepEqual({ ...db.prepare('PRAGMA user_version').get() }, { user_version: currentSchemaVersion });
     } finally {
       db.close();
+    }
+  });
+
+  it('migrates a database made by schema version 2: grants join no family, clients read with the settings added since', async () => {
+    const path = freshPath();
+    const old = new DatabaseSync(path);
+    old.exec(schemaVersion2);
+    old.exec('PRAGMA user_version = 2');
+    const g = grant();
+    old.prepare(`INSERT INTO clients (client_id, json, origin) VALUES (?, ?, 'store')`).run('a', JSON.stringify(clientWithoutInteractiveSettings('a')));
+    old.prepare('INSERT INTO grants (key, type, client_id, subject_id, session_id, created_at, expires_at, consumed_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)')
+      .run(g.key, g.type, g.clientId, g.subjectId!, g.sessionId!, g.createdAt, g.expiresAt, g.data);
+    old.close();
+
+    const stores = openSqliteStores(path);
+    try {
+      assert.deepEqual(await stores.clients.findClientById('a'), fullClient('a'));
+      const found = await stores.grants.getGrant(g.key);
+      assert.deepEqual(found, g);
+      assert.ok(!('familyId' in found!));
+      assert.deepEqual(await stores.grants.listGrants({ clientId: g.clientId }), [g]);
+      const member = grant({ familyId: 'f1' });
+      await stores.grants.storeGrant(member);
+      assert.deepEqual(await stores.grants.listGrants({ familyId: 'f1' }), [member]);
+      const s = session();
+      await stores.sessions.createSession(s);
+      assert.deepEqual(await stores.sessions.findSession(s.key, NOW), s);
+    } finally {
+      await stores.close();
+    }
+  });
+
+  it('reads a client row written before the interactive sign-in settings existed as a whole client, with their defaults', async () => {
+    const path = freshPath();
+    await openSqliteStores(path).close();
+    const db = new DatabaseSync(path);
+    db.prepare(`INSERT INTO clients (client_id, json, origin) VALUES (?, ?, 'store')`).run('old', JSON.stringify(clientWithoutInteractiveSettings('old')));
+    // A setting the row does hold is kept, not overwritten by its default.
+    db.prepare(`INSERT INTO clients (client_id, json, origin) VALUES (?, ?, 'configuration')`)
+      .run('partial', JSON.stringify({ ...clientWithoutInteractiveSettings('partial'), authorizationCodeLifetime: 30 }));
+    db.close();
+
+    const stores = openSqliteStores(path);
+    try {
+      assert.deepEqual(await stores.clients.findClientById('old'), fullClient('old'));
+      assert.deepEqual(await stores.clients.listClients(), [fullClient('old'), { ...fullClient('partial'), authorizationCodeLifetime: 30 }]);
+    } finally {
+      await stores.close();
     }
   });
 
@@ -185,7 +262,7 @@ describe('sqlite stores on disk', () => {
     await openSqliteStores(path).close();
     setSchemaVersion(path, 99);
     assert.throws(() => openSqliteStores(path), /newer than this IdProo supports/);
-    setSchemaVersion(path, 2);
+    setSchemaVersion(path, currentSchemaVersion);
     await openSqliteStores(path).close();
   });
 });

@@ -22,7 +22,11 @@ export function createMemoryConsentStore(gate: Gate): ConsentStore {
     },
     async removeConsent(subjectId, clientId) {
       checkOpen(gate);
-      return consents.get(subjectId)?.delete(clientId) ?? false;
+      const bySubject = consents.get(subjectId);
+      const removed = bySubject?.delete(clientId) ?? false;
+      // An emptied subject goes too, so that revoked and expired consents leave nothing behind.
+      if (bySubject?.size === 0) consents.delete(subjectId);
+      return removed;
     },
     async listConsents(subjectId, now) {
       checkOpen(gate);
@@ -32,7 +36,7 @@ export function createMemoryConsentStore(gate: Gate): ConsentStore {
       checkOpen(gate);
       checkLimit(limit);
       let removed = 0;
-      for (const bySubject of consents.values()) {
+      for (const [subjectId, bySubject] of consents) {
         for (const [clientId, consent] of bySubject) {
           if (removed >= limit) return removed;
           if (live(consent, now) === undefined) {
@@ -40,6 +44,7 @@ export function createMemoryConsentStore(gate: Gate): ConsentStore {
             removed++;
           }
         }
+        if (bySubject.size === 0) consents.delete(subjectId);
       }
       return removed;
     },

@@ -1,4 +1,5 @@
 import { checkLimit } from '../arguments.ts';
+import { whyInteractionNotConsumable } from '../consume-outcome.ts';
 import { DuplicateKeyError } from '../errors.ts';
 import type { Interaction, InteractionStore } from '../types.ts';
 import { checkOpen, type Gate } from './gate.ts';
@@ -28,8 +29,8 @@ export function createMemoryInteractionStore(gate: Gate): InteractionStore {
       checkOpen(gate);
       const interaction = interactions.get(key);
       if (interaction === undefined) return { outcome: 'unknown' };
-      if (interaction.consumedAt !== undefined) return { outcome: 'replayed', interaction };
-      if (interaction.expiresAt <= now) return { outcome: 'expired', interaction };
+      const refused = whyInteractionNotConsumable(interaction, now);
+      if (refused !== undefined) return refused;
       interactions.set(key, Object.freeze({ ...interaction, consumedAt: now }));
       return { outcome: 'consumed', interaction };
     },

@@ -14,7 +14,7 @@ export function createMemorySessionStore(gate: Gate): SessionStore {
     async createSession(session) {
       checkOpen(gate);
       if (sessions.has(session.key)) throw new DuplicateKeyError('session', session.key);
-      for (const other of sessions.values()) if (other.sessionId === session.sessionId) throw new DuplicateKeyError('session', session.sessionId);
+      for (const other of sessions.values()) if (other.sessionId === session.sessionId) throw new DuplicateKeyError('session id', session.sessionId);
       sessions.set(session.key, snapshot(session));
     },
     async findSession(key, now) {

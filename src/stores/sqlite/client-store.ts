@@ -1,4 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
+import { withClientDefaults } from '../client-defaults.ts';
 import { ConfigurationConflictError, ConfiguredEntryError, DuplicateKeyError } from '../errors.ts';
 import type { Client, ClientStore } from '../types.ts';
 import type { OriginRow } from './origin.ts';
@@ -6,6 +7,10 @@ import { immediateTransaction } from './transaction.ts';
 import { uniqueViolation } from './unique-violation.ts';
 
 type JsonRow = { json: string };
+
+// A row written before a client setting existed lacks it; it reads with the setting's default, as the
+// configuration file's clients do, so callers always get a whole Client.
+const toClient = (row: JsonRow): Client => withClientDefaults(JSON.parse(row.json) as Parameters<typeof withClientDefaults>[0]);
 
 export function createSqliteClientStore(db: DatabaseSync): ClientStore {
   const findById = db.prepare('SELECT json FROM clients WHERE client_id = ?');
@@ -25,10 +30,10 @@ export function createSqliteClientStore(db: DatabaseSync): ClientStore {
   return {
     async findClientById(clientId) {
       const row = findById.get(clientId) as JsonRow | undefined;
-      return row && (JSON.parse(row.json) as Client);
+      return row && toClient(row);
     },
     async listClients() {
-      return (listAll.all() as JsonRow[]).map((row) => JSON.parse(row.json) as Client);
+      return (listAll.all() as JsonRow[]).map(toClient);
     },
     async saveClient(client) {
       if (Number(save.run(client.clientId, JSON.stringify(client)).changes) === 0) throw new ConfiguredEntryError('client', client.clientId);

@@ -2,7 +2,7 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { checkLimit, grantFilterEntries, type GrantFilterField } from '../arguments.ts';
 import { whyNotConsumable } from '../consume-outcome.ts';
 import { DuplicateKeyError } from '../errors.ts';
-import type { ConsumeGrantResult, GrantStore, PersistedGrant } from '../types.ts';
+import type { ConsumeGrantResult, GrantFilter, GrantStore, PersistedGrant } from '../types.ts';
 import { immediateTransaction } from './transaction.ts';
 import { uniqueViolation } from './unique-violation.ts';
 
@@ -15,23 +15,24 @@ type GrantRow = {
   created_at: number;
   expires_at: number;
   consumed_at?: number | null;
+  family_id: string | null;
   data: string;
 };
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-const columns = 'key, type, client_id, subject_id, session_id, created_at, expires_at, consumed_at, data';
+const columns = 'key, type, client_id, subject_id, session_id, created_at, expires_at, consumed_at, family_id, data';
 
 const filterColumns: Record<GrantFilterField, string> = {
   clientId: 'client_id',
   subjectId: 'subject_id',
   sessionId: 'session_id',
+  familyId: 'family_id',
   type: 'type',
 };
 
 // NULL columns become absent properties (not `undefined` ones), matching what the memory store returns.
-function toGrant(row: GrantRow | undefined): PersistedGrant | undefined {
-  if (row === undefined) return undefined;
+function toGrant(row: GrantRow): PersistedGrant {
   const grant: Mutable<PersistedGrant> = {
     key: row.key,
     type: row.type,
@@ -43,11 +44,14 @@ function toGrant(row: GrantRow | undefined): PersistedGrant | undefined {
   if (row.subject_id !== null) grant.subjectId = row.subject_id;
   if (row.session_id !== null) grant.sessionId = row.session_id;
   if (row.consumed_at !== undefined && row.consumed_at !== null) grant.consumedAt = row.consumed_at;
+  if (row.family_id !== null) grant.familyId = row.family_id;
   return grant;
 }
 
+const grantOf = (row: unknown) => (row === undefined ? undefined : toGrant(row as GrantRow));
+
 export function createSqliteGrantStore(db: DatabaseSync): GrantStore {
-  const insert = db.prepare(`INSERT INTO grants (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insert = db.prepare(`INSERT INTO grants (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const select = db.prepare(`SELECT ${columns} FROM grants WHERE key = ?`);
   const remove = db.prepare(`DELETE FROM grants WHERE key = ? RETURNING ${columns}`);
   // One statement, so the check and the write cannot be split by another connection: this is what
@@ -55,13 +59,26 @@ export function createSqliteGrantStore(db: DatabaseSync): GrantStore {
   // so consumed_at is left out to return the grant as it was before.
   const consume = db.prepare(
     `UPDATE grants SET consumed_at = ? WHERE key = ? AND consumed_at IS NULL AND expires_at > ?
-     RETURNING key, type, client_id, subject_id, session_id, created_at, expires_at, data`,
+     RETURNING key, type, client_id, subject_id, session_id, created_at, expires_at, family_id, data`,
   );
   // The LIMIT sits in a subquery because DELETE … LIMIT needs a compile-time SQLite option.
   const removeExpired = db.prepare(
     'DELETE FROM grants WHERE rowid IN (SELECT rowid FROM grants WHERE expires_at <= ? LIMIT ?)',
   );
-  const removeByFilter = new Map<string, StatementSync>();
+  const byFilter = new Map<string, StatementSync>();
+
+  // One statement per filter shape (the fields it sets), prepared on first use; the shapes are few.
+  function filtered(verb: 'SELECT' | 'DELETE', filter: GrantFilter): { statement: StatementSync; values: string[] } {
+    const entries = grantFilterEntries(filter);
+    const shape = `${verb} ${entries.map(([field]) => field).join()}`;
+    let statement = byFilter.get(shape);
+    if (statement === undefined) {
+      const where = entries.map(([field]) => `${filterColumns[field]} = ?`).join(' AND ');
+      statement = db.prepare(verb === 'SELECT' ? `SELECT ${columns} FROM grants WHERE ${where} ORDER BY rowid` : `DELETE FROM grants WHERE ${where}`);
+      byFilter.set(shape, statement);
+    }
+    return { statement, values: entries.map(([, value]) => value) };
+  }
 
   function insertGrant(grant: PersistedGrant): void {
     try {
@@ -74,6 +91,7 @@ export function createSqliteGrantStore(db: DatabaseSync): GrantStore {
         grant.createdAt,
         grant.expiresAt,
         grant.consumedAt ?? null,
+        grant.familyId ?? null,
         grant.data,
       );
     } catch (error) {
@@ -85,7 +103,7 @@ export function createSqliteGrantStore(db: DatabaseSync): GrantStore {
   // winner: consumed_at is never cleared, and expiry at a given `now` never changes. A row that reads as
   // consumable here was stored after the UPDATE found none.
   function whyLost(key: string, now: number): ConsumeGrantResult {
-    return whyNotConsumable(toGrant(select.get(key) as GrantRow | undefined), now) ?? { outcome: 'unknown' };
+    return whyNotConsumable(grantOf(select.get(key)), now) ?? { outcome: 'unknown' };
   }
 
   return {
@@ -93,13 +111,13 @@ export function createSqliteGrantStore(db: DatabaseSync): GrantStore {
       insertGrant(grant);
     },
     async getGrant(key) {
-      return toGrant(select.get(key) as GrantRow | undefined);
+      return grantOf(select.get(key));
     },
     async removeGrant(key) {
-      return toGrant(remove.get(key) as GrantRow | undefined);
+      return grantOf(remove.get(key));
     },
     async consumeGrant(key, now) {
-      const grant = toGrant(consume.get(now, key, now) as GrantRow | undefined);
+      const grant = grantOf(consume.get(now, key, now));
       return grant !== undefined ? { outcome: 'consumed', grant } : whyLost(key, now);
     },
     // RFC 9700 §4.14.2: a refresh token is consumed as its successor is issued. One IMMEDIATE
@@ -107,22 +125,19 @@ export function createSqliteGrantStore(db: DatabaseSync): GrantStore {
     // successor that cannot be stored (DuplicateKeyError) rolls the consume back.
     async rotateGrant(key, successor, now) {
       return immediateTransaction(db, (): ConsumeGrantResult => {
-        const grant = toGrant(consume.get(now, key, now) as GrantRow | undefined);
+        const grant = grantOf(consume.get(now, key, now));
         if (grant === undefined) return whyLost(key, now);
         insertGrant(successor);
         return { outcome: 'consumed', grant };
       });
     },
+    async listGrants(filter) {
+      const { statement, values } = filtered('SELECT', filter);
+      return (statement.all(...values) as GrantRow[]).map(toGrant);
+    },
     async removeGrants(filter) {
-      const entries = grantFilterEntries(filter);
-      const shape = entries.map(([field]) => field).join();
-      let statement = removeByFilter.get(shape);
-      if (statement === undefined) {
-        const where = entries.map(([field]) => `${filterColumns[field]} = ?`).join(' AND ');
-        statement = db.prepare(`DELETE FROM grants WHERE ${where}`);
-        removeByFilter.set(shape, statement);
-      }
-      return Number(statement.run(...entries.map(([, value]) => value)).changes);
+      const { statement, values } = filtered('DELETE', filter);
+      return Number(statement.run(...values).changes);
     },
     async removeExpiredGrants(now, limit) {
       checkLimit(limit);

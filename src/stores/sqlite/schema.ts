@@ -59,6 +59,60 @@ const migrations: readonly string[] = [
   ALTER TABLE resources ADD COLUMN origin TEXT NOT NULL DEFAULT 'configuration' CHECK (origin IN ('configuration', 'store'));
   ALTER TABLE users ADD COLUMN origin TEXT NOT NULL DEFAULT 'configuration' CHECK (origin IN ('configuration', 'store'));
   `,
+  // Interactive sign-in. Grants gain their token family (what one authorization issued, revoked together
+  // on a replay, RFC 9700 §4.14.2); earlier grants belong to none. Sessions, interactions, consents and
+  // sign-in attempts get a table each; the fields the stores filter or order on are columns, lists are JSON.
+  `
+  ALTER TABLE grants ADD COLUMN family_id TEXT;
+  CREATE INDEX grants_family ON grants (family_id) WHERE family_id IS NOT NULL;
+  CREATE TABLE sessions (
+    key TEXT PRIMARY KEY,
+    -- The public sid (OIDC Front- and Back-Channel Logout name sessions by it): unique like the key.
+    session_id TEXT NOT NULL UNIQUE,
+    subject_id TEXT NOT NULL,
+    auth_time INTEGER NOT NULL,
+    amr TEXT NOT NULL,
+    acr TEXT,
+    -- JSON array, in the order the clients first received tokens (the order logout notifies them).
+    client_ids TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_activity_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    persistent INTEGER NOT NULL CHECK (persistent IN (0, 1)),
+    user_agent TEXT,
+    ip_address TEXT
+  );
+  CREATE INDEX sessions_subject ON sessions (subject_id);
+  CREATE INDEX sessions_expires_at ON sessions (expires_at);
+  CREATE TABLE interactions (
+    key TEXT PRIMARY KEY,
+    browser_key TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    consumed_at INTEGER,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX interactions_expires_at ON interactions (expires_at);
+  CREATE TABLE consents (
+    subject_id TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    scopes TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    -- NULL: until revoked, so never removed as expired.
+    expires_at INTEGER,
+    PRIMARY KEY (subject_id, client_id)
+  );
+  CREATE INDEX consents_expires_at ON consents (expires_at) WHERE expires_at IS NOT NULL;
+  CREATE TABLE sign_in_attempts (
+    key TEXT PRIMARY KEY,
+    count INTEGER NOT NULL,
+    first_at INTEGER NOT NULL,
+    last_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX sign_in_attempts_expires_at ON sign_in_attempts (expires_at);
+  `,
 ];
 
 /** Brings the schema up to date; two processes starting together serialise on the write lock. */

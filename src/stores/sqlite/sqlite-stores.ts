@@ -2,11 +2,15 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Stores } from '../types.ts';
 import { createSqliteClientStore } from './client-store.ts';
+import { createSqliteConsentStore } from './consent-store.ts';
 import { createSqliteGrantStore } from './grant-store.ts';
+import { createSqliteInteractionStore } from './interaction-store.ts';
 import { openDatabase } from './open-database.ts';
 import { lockDatabaseFile, type ProcessLock } from './process-lock.ts';
 import { createSqliteResourceStore } from './resource-store.ts';
 import { createSqliteRevocationStore } from './revocation-store.ts';
+import { createSqliteSessionStore } from './session-store.ts';
+import { createSqliteSignInAttemptStore } from './sign-in-attempt-store.ts';
 import { createSqliteSigningKeyStore } from './signing-key-store.ts';
 import { createSqliteUserStore } from './user-store.ts';
 
@@ -40,6 +44,10 @@ export function openSqliteStores(path: string, options: SqliteStoreOptions = {})
         grants: createSqliteGrantStore(db),
         revocations: createSqliteRevocationStore(db),
         signingKeys: createSqliteSigningKeyStore(db),
+        sessions: createSqliteSessionStore(db),
+        interactions: createSqliteInteractionStore(db),
+        consents: createSqliteConsentStore(db),
+        signInAttempts: createSqliteSignInAttemptStore(db),
         // Closing finalizes every prepared statement, so later calls reject instead of touching freed memory.
         async close() {
           if (db.isOpen) db.close();

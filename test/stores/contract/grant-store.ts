@@ -9,14 +9,14 @@ import { raceInThreads, type ThreadConnection } from './race-in-threads.ts';
 export function grantStoreCases(current: () => Stores, connectionOf: (() => ThreadConnection | undefined) | undefined): void {
   describe('GrantStore', () => {
     it('round-trips every field, with optional fields present and absent', async () => {
-      const full = grant({ consumedAt: NOW - 1 });
+      const full = grant({ consumedAt: NOW - 1, familyId: 'family-1' });
       const minimal = minimalGrant();
       await current().grants.storeGrant(full);
       await current().grants.storeGrant(minimal);
       assert.deepEqual(await current().grants.getGrant(full.key), full);
       const found = await current().grants.getGrant(minimal.key);
       assert.deepEqual(found, minimal);
-      assert.ok(!('subjectId' in found!) && !('sessionId' in found) && !('consumedAt' in found));
+      assert.ok(!('subjectId' in found!) && !('sessionId' in found) && !('consumedAt' in found) && !('familyId' in found));
     });
 
     it('returns undefined for an unknown key', async () => {
@@ -46,6 +46,7 @@ export function grantStoreCases(current: () => Stores, connectionOf: (() => Thre
       await current().grants.storeGrant(g);
       (g as { data: string }).data = 'tampered';
       tryToMutate(await current().grants.getGrant(g.key));
+      tryToMutate(await current().grants.listGrants({ clientId: g.clientId }));
       tryToMutate(await current().grants.consumeGrant(g.key, NOW));
       tryToMutate(await current().grants.consumeGrant(g.key, NOW));
       assert.deepEqual(await current().grants.getGrant(g.key), { ...expected, consumedAt: NOW });
@@ -266,15 +267,16 @@ export function grantStoreCases(current: () => Stores, connectionOf: (() => Thre
       }
     });
 
-    describe('removeGrants', () => {
-      // Keys name the grants so failures read well.
+    describe('listGrants and removeGrants', () => {
+      // Keys name the grants so failures read well; f1 and f2 are token families.
       const matrix: readonly PersistedGrant[] = [
-        grant({ key: 'A-s1-x-code', clientId: 'A', subjectId: 's1', sessionId: 'x', type: 'authorization_code' }),
-        grant({ key: 'A-s1-y-refresh', clientId: 'A', subjectId: 's1', sessionId: 'y', type: 'refresh_token' }),
-        grant({ key: 'B-s1-x-code', clientId: 'B', subjectId: 's1', sessionId: 'x', type: 'authorization_code' }),
+        grant({ key: 'A-s1-x-code', clientId: 'A', subjectId: 's1', sessionId: 'x', type: 'authorization_code', familyId: 'f1', consumedAt: NOW - 1 }),
+        grant({ key: 'A-s1-y-refresh', clientId: 'A', subjectId: 's1', sessionId: 'y', type: 'refresh_token', familyId: 'f1' }),
+        grant({ key: 'B-s1-x-code', clientId: 'B', subjectId: 's1', sessionId: 'x', type: 'authorization_code', familyId: 'f2', expiresAt: NOW - 1 }),
         minimalGrant({ key: 'B-s2-reference', clientId: 'B', subjectId: 's2', type: 'reference_token' }),
-        minimalGrant({ key: 'A-reference', clientId: 'A', type: 'reference_token' }),
+        minimalGrant({ key: 'A-reference', clientId: 'A', type: 'reference_token', familyId: 'f1' }),
       ];
+      const byKey = (a: PersistedGrant, b: PersistedGrant) => (a.key < b.key ? -1 : 1);
       const cases: ReadonlyArray<readonly [GrantFilter, readonly string[]]> = [
         [{ clientId: 'A' }, ['A-s1-x-code', 'A-s1-y-refresh', 'A-reference']],
         [{ subjectId: 's1' }, ['A-s1-x-code', 'A-s1-y-refresh', 'B-s1-x-code']],
@@ -286,7 +288,21 @@ export function grantStoreCases(current: () => Stores, connectionOf: (() => Thre
         [{ clientId: 'A', subjectId: 's1', sessionId: 'y', type: 'refresh_token' }, ['A-s1-y-refresh']],
         [{ clientId: 'A', sessionId: 'x', subjectId: 's1', type: 'refresh_token' }, []],
         [{ clientId: 'nobody' }, []],
+        [{ familyId: 'f1' }, ['A-s1-x-code', 'A-s1-y-refresh', 'A-reference']],
+        [{ familyId: 'f2' }, ['B-s1-x-code']],
+        [{ familyId: 'f1', type: 'reference_token' }, ['A-reference']],
+        [{ familyId: 'f2', clientId: 'A' }, []],
+        [{ familyId: 'nobody' }, []],
       ];
+
+      // Consumed and expired grants included: revoking a family must find its spent code too.
+      for (const [filter, expected] of cases) {
+        it(`lists exactly the grants matching ${JSON.stringify(filter)}`, async () => {
+          for (const g of matrix) await current().grants.storeGrant(g);
+          const listed = await current().grants.listGrants(filter);
+          assert.deepEqual(listed.toSorted(byKey), matrix.filter((g) => expected.includes(g.key)).toSorted(byKey));
+        });
+      }
 
       for (const [filter, expected] of cases) {
         it(`removes exactly the grants matching ${JSON.stringify(filter)}`, async () => {
@@ -301,7 +317,10 @@ export function grantStoreCases(current: () => Stores, connectionOf: (() => Thre
 
       it('refuses an empty filter and removes nothing', async () => {
         for (const g of matrix) await current().grants.storeGrant(g);
+        await assert.rejects(current().grants.listGrants({}), TypeError);
+        await assert.rejects(current().grants.listGrants({ familyId: undefined } as GrantFilter), TypeError);
         await assert.rejects(current().grants.removeGrants({}), TypeError);
+        await assert.rejects(current().grants.removeGrants({ familyId: undefined } as GrantFilter), TypeError);
         await assert.rejects(current().grants.removeGrants({ clientId: undefined, subjectId: undefined } as GrantFilter), TypeError);
         for (const g of matrix) assert.deepEqual(await current().grants.getGrant(g.key), g);
       });
