@@ -77,6 +77,9 @@ const sections: readonly Section[] = [
         type: `array of ${link('identity resources', 'identityresources')}`,
       },
       users: { meaning: `Test users that can sign in interactively. See ${link('users[]', 'users')}.`, type: `array of ${link('users', 'users')}` },
+      authentication: { meaning: `Sign-in sessions and the sign-in throttle. See ${link('authentication', 'authentication')}.`, type: 'object' },
+      userInteraction: { meaning: `Your own sign-in, consent, sign-out and error pages instead of the built-in ones. See ${link('userInteraction', 'userinteraction')}.`, type: 'object' },
+      pages: { meaning: `Language and branding of the built-in pages. See ${link('pages', 'pages')}.`, type: 'object' },
       keyManagement: {
         meaning: `Signing algorithms and automatic key rotation. See ${link('keyManagement', 'keymanagement')}.`,
         type: 'object',
@@ -126,6 +129,21 @@ const sections: readonly Section[] = [
       accessTokenLifetime: {
         meaning: 'Lifetime of access tokens in seconds (a whole number from 1 to 31536000; duration strings are not accepted here). Signing keys are kept published at least this long after they stop signing.',
       },
+      allowPlainTextPkce: { meaning: 'Accept the `plain` PKCE method (RFC 7636 §4.2) besides `S256`. Leave false unless a legacy client cannot hash.' },
+      allowRememberConsent: { meaning: 'Whether the consent page offers "Remember my decision"; a remembered consent is asked again only for scopes not yet granted.' },
+      consentLifetime: { meaning: 'Seconds a remembered consent lasts; absent: until the user revokes it.', type: 'integer (seconds)', default: 'until revoked' },
+      identityTokenLifetime: { meaning: 'Lifetime of ID tokens in seconds.', type: 'integer (seconds)' },
+      authorizationCodeLifetime: { meaning: 'Seconds an authorization code can be redeemed (RFC 6749 §4.1.2 recommends at most 10 minutes; one minute is plenty for a redirect).', type: 'integer (seconds)' },
+      refreshTokenUsage: { meaning: '`"OneTimeOnly"`: every refresh returns a new refresh token and the used one dies (reuse revokes the whole family, RFC 9700 §4.14.2). `"ReUse"`: the same refresh token is returned each time (confidential clients only; public clients are always rotated).' },
+      refreshTokenExpiration: { meaning: '`"Absolute"`: a refresh token family ends `absoluteRefreshTokenLifetime` after the sign-in. `"Sliding"`: each refresh token lasts `slidingRefreshTokenLifetime` from its issue, never past the absolute lifetime.' },
+      absoluteRefreshTokenLifetime: { meaning: 'Seconds from the first refresh token of a family after which no refresh works.', type: 'integer (seconds)' },
+      slidingRefreshTokenLifetime: { meaning: 'With `"Sliding"` expiration: seconds a refresh token lasts from its issue.', type: 'integer (seconds)' },
+      refreshTokenGraceSeconds: { meaning: 'Seconds after a rotation in which the rotated refresh token, sent again (a lost response, two browser tabs), gets the same successor pair instead of tripping reuse detection. 0 (default) is as strict as RFC 9700 asks; 2 to 10 is the recipe for SPAs with several tabs.', type: 'integer (seconds, 0–300)' },
+      allowedCorsOrigins: { meaning: 'Origins (`https://app.example.com`, no path or trailing slash) whose pages may call the token, userinfo and revocation endpoints from the browser (CORS).' },
+      allowedIdentityTokenSigningAlgorithms: { meaning: 'Algorithms the client accepts for ID tokens, preferred first; each needs a key in `keyManagement.signingAlgorithms`. Empty: the default algorithm.' },
+      alwaysIncludeUserClaimsInIdToken: { meaning: 'Put the user claims of the granted identity scopes in the ID token even when an access token is issued (otherwise they come from userinfo, OIDC Core §5.4).' },
+      updateAccessTokenClaimsOnRefresh: { meaning: 'Re-read the user\'s claims at each refresh instead of keeping those of the sign-in.' },
+      userSsoLifetime: { meaning: 'Seconds after a sign-in after which this client asks the user to sign in again, even if the session lasts longer; absent: the session decides.', type: 'integer (seconds)', default: 'the session\'s lifetime' },
     },
   },
   {
@@ -231,6 +249,43 @@ const sections: readonly Section[] = [
       },
       retentionDuration: { meaning: 'How long a retired key stays published, so that tokens it signed still validate.', type: durationType },
       keyCacheDuration: { meaning: 'How often each server re-reads the key set from the database, which bounds how late a server sees keys created by another. When a read fails, the keys read last stay in use (a key still signs until its rotation interval ends) and the read is retried after 1 s, doubling up to a minute.', type: durationType },
+    },
+  },
+  {
+    title: 'authentication',
+    intro:
+      'A sign-in starts a server-side session: the browser keeps only a random handle in an HttpOnly cookie (`__Host-` prefixed and Secure when the issuer is https), the session itself lives in the database, so it survives restarts. Failed sign-ins are counted per account and per client address; past the limit, sign-in is refused (even with the right password) until `lockoutDuration` after the last failure.',
+    at: ['authentication'],
+    fields: {
+      cookieLifetime: { meaning: 'How long a session lasts after the sign-in (Duende\'s default: 10 hours). With "Remember me" the cookie lasts as long; without, it is a browser-session cookie.', type: durationType },
+      cookieSlidingExpiration: { meaning: 'Each authorization in the session moves its end to `cookieLifetime` from then.' },
+      maxFailedAttemptsPerAccount: { meaning: 'Failed sign-ins for one username (known or not) before sign-in is refused for it.', type: 'integer ≥ 1' },
+      maxFailedAttemptsPerIp: { meaning: 'Failed sign-ins from one client address before sign-in from it is refused.', type: 'integer ≥ 1' },
+      lockoutDuration: { meaning: 'How long the counts last after the latest failure, and so how long a refusal lasts.', type: durationType },
+    },
+  },
+  {
+    title: 'userInteraction',
+    intro:
+      'With a URL set, the browser goes to your page instead of the built-in one, with `?interaction=ID` (`?logout_id=ID` for sign-out, `?error=…&error_description=…&request_id=…` for errors). Your page reads and finishes the request with the interaction API (`idproo.interactions`, see docs/interaction.md). A URL is a path on this server (`/account/login`) or an absolute http(s) URL.',
+    at: ['userInteraction'],
+    fields: {
+      loginUrl: { meaning: 'Your sign-in page.', type: 'string (path or URL)', default: 'the built-in page' },
+      consentUrl: { meaning: 'Your consent page.', type: 'string (path or URL)', default: 'the built-in page' },
+      logoutUrl: { meaning: 'Your sign-out confirmation page.', type: 'string (path or URL)', default: 'the built-in page' },
+      errorUrl: { meaning: 'Your error page.', type: 'string (path or URL)', default: 'the built-in page' },
+      interactionLifetime: { meaning: 'How long a sign-in or consent may take before the request expires and the user starts again from the application.', type: durationType },
+    },
+  },
+  {
+    title: 'pages',
+    intro: 'The built-in pages speak English and Indonesian, chosen by the request\'s `ui_locales`, then the language the user picked on a page, then the browser\'s Accept-Language, then `defaultLocale`.',
+    at: ['pages'],
+    fields: {
+      defaultLocale: { meaning: '`"en"` or `"id"`.' },
+      productName: { meaning: 'The name shown at the top of every page and in its title.' },
+      stylesheetUrl: { meaning: 'A CSS file loaded after the built-in one, to restyle the pages: a path on this server or an https URL.', type: 'string (path or https URL)', default: 'none' },
+      logoUrl: { meaning: 'An image shown at the top of every page: a path on this server or an https URL.', type: 'string (path or https URL)', default: 'none' },
     },
   },
 ];

@@ -548,12 +548,6 @@ export const configSchema = v.pipe(
           message: 'the client requires a secret (requireClientSecret defaults to true) but has none; add a secret, or set "requireClientSecret": false for a public client',
         });
       }
-      if (client.allowedGrantTypes.includes('authorization_code') && client.redirectUris.length === 0) {
-        addIssue({
-          path: pathIn(config, 'clients', index, 'redirectUris'),
-          message: 'authorization_code needs at least one redirect URI (OIDC Core §3.1.2.1); add the exact callback URL, e.g. ["https://app.example.com/callback"]',
-        });
-      }
       client.allowedIdentityTokenSigningAlgorithms.forEach((alg, i) => {
         if (!keyAlgorithms.has(alg)) {
           addIssue({

@@ -54,6 +54,9 @@ describe('configuration defaults', () => {
       identityResources: [],
       users: [],
       keyManagement: { signingAlgorithms: ['RS256'], rotationInterval: 90 * 86400, propagationTime: 14 * 86400, retentionDuration: 14 * 86400, keyCacheDuration: 3600 },
+      authentication: { cookieLifetime: 36_000, cookieSlidingExpiration: false, maxFailedAttemptsPerAccount: 5, maxFailedAttemptsPerIp: 50, lockoutDuration: 900 },
+      userInteraction: { interactionLifetime: 600 },
+      pages: { defaultLocale: 'en', productName: 'IdProo' },
     });
     assert.equal(config.issuer, undefined);
   });
@@ -79,6 +82,19 @@ describe('configuration defaults', () => {
       allowOfflineAccess: false,
       accessTokenType: 'jwt',
       accessTokenLifetime: 3600,
+      allowPlainTextPkce: false,
+      allowRememberConsent: true,
+      identityTokenLifetime: 300,
+      authorizationCodeLifetime: 60,
+      refreshTokenUsage: 'OneTimeOnly',
+      refreshTokenExpiration: 'Absolute',
+      absoluteRefreshTokenLifetime: 2_592_000,
+      slidingRefreshTokenLifetime: 1_296_000,
+      refreshTokenGraceSeconds: 0,
+      allowedCorsOrigins: [],
+      allowedIdentityTokenSigningAlgorithms: [],
+      alwaysIncludeUserClaimsInIdToken: false,
+      updateAccessTokenClaimsOnRefresh: false,
     });
   });
 
