@@ -13,3 +13,6 @@ export * from './stores/index.ts';
 export type { EventSink, IdProoEvent, IdProoEventType } from './events/events.ts';
 export type { Clock } from './util/clock.ts';
 export type { Logger } from './util/logger.ts';
+export type { InteractionApi, InteractionDetails, LogoutDetails, ConsentResult } from './provider/interaction-api.ts';
+export type { Continuation, SignedIn } from './interaction/complete.ts';
+export { InteractionError, type InteractionProblem } from './interaction/interactions.ts';
