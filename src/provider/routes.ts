@@ -4,6 +4,8 @@ import { createJwksEndpoint } from '../endpoints/jwks.ts';
 import { paths } from '../endpoints/paths.ts';
 import { createRevocationEndpoint } from '../endpoints/revoke.ts';
 import { createTokenEndpoint } from '../endpoints/token.ts';
+import { createUserInfoEndpoint } from '../endpoints/userinfo.ts';
+import { bearerChallenge, jsonErrors } from '../errors/error-response.ts';
 import type { GrantHandler } from '../grants/types.ts';
 import type { Route } from '../http/handler.ts';
 import type { Services } from './services.ts';
@@ -18,5 +20,6 @@ export function routes(services: Services, grants: ReadonlyMap<string, GrantHand
     { path: paths.token, methods: ['POST'], endpoint: createTokenEndpoint(services, grants) },
     { path: paths.introspection, methods: ['POST'], endpoint: createIntrospectionEndpoint(services) },
     { path: paths.revocation, methods: ['POST'], endpoint: createRevocationEndpoint(services) },
+    { path: paths.userinfo, methods: ['GET', 'POST'], endpoint: createUserInfoEndpoint(services), errors: jsonErrors(bearerChallenge) },
   ];
 }
