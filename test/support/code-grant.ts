@@ -129,9 +129,19 @@ export function redemptionForm(issued: IssuedCode, changes: Record<string, strin
 
 /** An openid-client Configuration for `clientId` from the provider's discovery document (plain HTTP allowed for 127.0.0.1). */
 export function relyingParty(server: TestServer, clientId: string, auth: oidc.ClientAuth, metadata: Partial<oidc.ClientMetadata> = {}): oidc.Configuration {
-  const config = new oidc.Configuration({ ...server.idproo.discovery, issuer: server.issuer } as oidc.ServerMetadata, clientId, metadata, auth);
+  // Discovery does not list the UserInfo endpoint yet; the test supplies it where it is served.
+  const serverMetadata = { userinfo_endpoint: `${server.issuer}/connect/userinfo`, ...server.idproo.discovery, issuer: server.issuer } as oidc.ServerMetadata;
+  const config = new oidc.Configuration(serverMetadata, clientId, metadata, auth);
   oidc.allowInsecureRequests(config);
   return config;
+}
+
+/** Tokens for alice from a freshly stored code, redeemed with raw form posts (by `web` unless the code says otherwise). */
+export async function userTokens(server: TestServer, overrides: Partial<AuthorizationCodeData> = {}): Promise<Record<string, string>> {
+  const issued = await issueCode(server, overrides);
+  const answer = await redeem(server, redemptionForm(issued), { authorization: basic(issued.data.clientId, `${issued.data.clientId}-secret`) });
+  if (answer.status !== 200) throw new Error(`redemption failed: ${answer.text}`);
+  return answer.json as Record<string, string>;
 }
 
 /** Where the browser lands after the authorization endpoint: the redirect URI with `code` and RFC 9207 `iss`. */
