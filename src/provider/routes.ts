@@ -8,7 +8,8 @@ import { createJwksEndpoint } from '../endpoints/jwks.ts';
 import { paths } from '../endpoints/paths.ts';
 import { createRevocationEndpoint } from '../endpoints/revoke.ts';
 import { createTokenEndpoint } from '../endpoints/token.ts';
-import type { ErrorPresenter } from '../errors/error-response.ts';
+import { createUserInfoEndpoint } from '../endpoints/userinfo.ts';
+import { bearerChallenge, jsonErrors, type ErrorPresenter } from '../errors/error-response.ts';
 import type { GrantHandler } from '../grants/types.ts';
 import type { Route } from '../http/handler.ts';
 import type { CompletionDeps } from '../interaction/complete.ts';
@@ -53,6 +54,7 @@ export function routes(
     { path: paths.token, methods: ['POST'], endpoint: createTokenEndpoint(services, grants) },
     { path: paths.introspection, methods: ['POST'], endpoint: createIntrospectionEndpoint(services) },
     { path: paths.revocation, methods: ['POST'], endpoint: createRevocationEndpoint(services) },
+    { path: paths.userinfo, methods: ['GET', 'POST'], endpoint: createUserInfoEndpoint(services), errors: jsonErrors(bearerChallenge) },
     page(paths.authorization, createAuthorizeEndpoint(authorize)),
     page(paths.authorizationCallback, createAuthorizeCallbackEndpoint(authorize), ['GET']),
     page(paths.login, createLoginEndpoint(account)),

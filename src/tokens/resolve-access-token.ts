@@ -14,8 +14,9 @@ const looksLikeJwt = (token: string): boolean => /^[\w-]+\.[\w-]+\.[\w-]+$/.test
 /**
  * Finds the claims of an access token this server issued and that is still valid: a JWT verified
  * against our own published keys (typ at+jwt only, RFC 8725 §3.11), not expired and not revoked;
- * or a live reference token; in both cases of a client that still exists and is enabled, so a token
- * dies with its client as in Duende. Anything else is undefined, with no reason (RFC 7662 §2.2).
+ * or a live reference token whose jti is not revoked; in both cases of a client that still exists and
+ * is enabled, so a token dies with its client as in Duende. Anything else is undefined, with no reason
+ * (RFC 7662 §2.2).
  */
 export async function resolveAccessToken(token: string, services: Pick<Services, 'issuer' | 'clock' | 'keys' | 'stores'>): Promise<ResolvedAccessToken | undefined> {
   const resolved = await resolveIssuedToken(token, services);
@@ -46,5 +47,9 @@ async function resolveIssuedToken(token: string, services: Pick<Services, 'issue
   const grant = await services.stores.grants.getGrant(handleKey(token));
   if (!grant || grant.type !== referenceTokenGrantType || grant.expiresAt <= now) return undefined;
   const claims = JSON.parse(grant.data) as AccessTokenClaims;
-  return claims.exp > epochSeconds(now) ? { format: 'reference', claims } : undefined;
+  if (claims.exp <= epochSeconds(now)) return undefined;
+  // A replayed code revokes its access token by jti (RFC 6749 §4.1.2), possibly before a concurrent first
+  // redemption has stored it, so its family removal would miss it: the list applies to reference tokens too.
+  if (await services.stores.revocations.isTokenRevoked(claims.jti)) return undefined;
+  return { format: 'reference', claims };
 }

@@ -340,9 +340,9 @@ describe('token endpoint: parameters', () => {
     });
   }
 
-  it('authorization_code (not implemented) → 400 unsupported_grant_type', async () => {
+  it('authorization_code with a code that was never issued → 400 invalid_grant', async () => {
     const answer = await token({ grant_type: 'authorization_code', code: 'x', redirect_uri: 'https://app.example.com/cb' }, { authorization: basic('interactive', 'interactive-secret') });
-    assertError(answer, 400, 'unsupported_grant_type');
+    assertError(answer, 400, 'invalid_grant');
   });
 
   it('client_credentials for a client registered only for authorization_code → 400 unauthorized_client', async () => {
@@ -810,7 +810,7 @@ describe('revocation endpoint (RFC 7009)', () => {
 describe('routing and public metadata', () => {
   for (const [method, path] of [
     ['GET', '/nope'],
-    ['POST', '/connect/authorize'],
+    ['POST', '/connect/authorize/'],
     ['GET', '/connect/token/'],
     ['GET', '/.well-known/openid-configuration/../jwks'],
     ['GET', '/%2e%2e/etc/passwd'],
