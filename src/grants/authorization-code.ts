@@ -3,10 +3,10 @@ import { requireParameter, type RequestParameters } from '../endpoints/request-p
 import { OAuthError } from '../errors/oauth-error.ts';
 import type { Services } from '../provider/services.ts';
 import type { Client, PersistedGrant, User } from '../stores/types.ts';
-import { authorizationCodeGrantType, type AuthorizationCodeData } from '../tokens/authorization-code.ts';
+import { authorizationCodeGrantType, authorizationCodeKey, type AuthorizationCodeData } from '../tokens/authorization-code.ts';
 import { revokeFamily } from '../tokens/family.ts';
 import { issueUserTokens } from '../tokens/user-tokens.ts';
-import { constantTimeEqual, handleKey } from '../util/crypto.ts';
+import { constantTimeEqual } from '../util/crypto.ts';
 import type { GrantHandler } from './types.ts';
 
 // RFC 6749 §4.1.3 (code, redirect_uri) and RFC 7636 §4.5 (code_verifier).
@@ -86,7 +86,7 @@ const unusableCode = (detail: string) => new OAuthError('invalid_grant', 'the au
  * when a later check fails, so a stolen code cannot be tried against several verifiers.
  */
 async function redeemCode(code: string, client: Client, deps: Deps): Promise<RedeemedCode> {
-  const result = await deps.stores.grants.consumeGrant(handleKey(code), deps.clock.now());
+  const result = await deps.stores.grants.consumeGrant(authorizationCodeKey(code), deps.clock.now());
   if (result.outcome === 'unknown') throw unusableCode('unknown code');
   const { grant } = result;
   if (grant.type !== authorizationCodeGrantType) throw unusableCode(`a ${grant.type} grant was presented as a code`);

@@ -30,11 +30,18 @@ export interface AuthorizationCodeData {
   readonly accessTokenJti: string;
 }
 
+/**
+ * The store key of a code: the hash of the code with its kind in front. Codes, refresh tokens and
+ * reference tokens share the grant store, and a single-use consume spends whatever it finds; with its own
+ * key space a refresh or reference token sent as a code finds nothing, and is not spent by the mistake.
+ */
+export const authorizationCodeKey = (code: string): string => handleKey(`code.${code}`);
+
 /** Stores a new code for `data`, opening a token family (PersistedGrant.familyId); returns the code. */
 export async function storeAuthorizationCode(data: AuthorizationCodeData, client: Client, now: number, grants: GrantStore): Promise<string> {
   const code = randomHandle(32);
   await grants.storeGrant({
-    key: handleKey(code),
+    key: authorizationCodeKey(code),
     type: authorizationCodeGrantType,
     clientId: client.clientId,
     subjectId: data.subjectId,
