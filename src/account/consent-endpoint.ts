@@ -28,6 +28,7 @@ export function createConsentEndpoint(deps: AccountDeps): Endpoint {
         identityScopes: scopes.identity,
         apiScopes: scopes.api,
         allowRemember: client?.allowRememberConsent ?? false,
+        formActions: [interaction.data.request.redirectUri],
         error,
       },
       interaction.data.request.uiLocales,

@@ -41,6 +41,7 @@ export function createLoginEndpoint(deps: AccountDeps): Endpoint {
         csrfToken: interaction.data.csrfToken,
         username: interaction.data.request.loginHint,
         clientName: client?.clientName ?? client?.clientId,
+        formActions: [interaction.data.request.redirectUri],
         ...extra,
       },
       interaction.data.request.uiLocales,

@@ -9,7 +9,15 @@ export interface ShownError {
   readonly returnUri?: string | undefined;
 }
 
-export interface LoginView {
+/**
+ * Where a form's answer may lead besides this server: Chromium applies CSP form-action to the redirects
+ * that answer a form post too, so a sign-in that ends at the client's redirect URI must list it.
+ */
+interface LeadsTo {
+  readonly formActions?: readonly string[] | undefined;
+}
+
+export interface LoginView extends LeadsTo {
   readonly interactionId: string;
   readonly csrfToken: string;
   readonly username?: string | undefined;
@@ -26,7 +34,7 @@ export interface ScopeChoice {
   readonly checked: boolean;
 }
 
-export interface ConsentView {
+export interface ConsentView extends LeadsTo {
   readonly interactionId: string;
   readonly csrfToken: string;
   readonly clientName: string;
@@ -36,7 +44,7 @@ export interface ConsentView {
   readonly error?: 'csrf' | undefined;
 }
 
-export interface LogoutView {
+export interface LogoutView extends LeadsTo {
   readonly logoutId: string;
   readonly csrfToken: string;
   readonly clientName?: string | undefined;

@@ -98,7 +98,8 @@ export function createLogoutPageEndpoint(deps: LogoutDeps): Endpoint {
       if (request.method !== 'POST') {
         interaction = await load(request.readQuery().find(([name]) => name === 'logout_id')?.[1], request);
         const client = interaction.data.clientId ? await services.stores.clients.findClientById(interaction.data.clientId) : undefined;
-        return pages.logout(request, { logoutId: interaction.id, csrfToken: interaction.data.csrfToken, clientName: client?.clientName }, interaction.data.uiLocales);
+        const formActions = interaction.data.postLogoutRedirectUri === undefined ? [] : [interaction.data.postLogoutRedirectUri];
+        return pages.logout(request, { logoutId: interaction.id, csrfToken: interaction.data.csrfToken, clientName: client?.clientName, formActions }, interaction.data.uiLocales);
       }
       const form = parseParameters(await request.readForm(), confirmFields);
       interaction = await load(form.logout_id, request);

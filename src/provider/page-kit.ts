@@ -18,7 +18,7 @@ function currentPath(request: EndpointRequest, path: string): string {
  * request id in the query (the host escapes them).
  */
 export function createPageKit(settings: PagesConfig, userInteraction: UserInteractionConfig, issuer: string): { pages: InteractionPages; presenter: ErrorPresenter } {
-  const context = (request: EndpointRequest, path: string, uiLocales: string | undefined, cookies: readonly string[] = []): PageContext => ({
+  const context = (request: EndpointRequest, path: string, uiLocales: string | undefined, cookies: readonly string[] = [], formActions: readonly string[] = []): PageContext => ({
     locale: negotiateLocale({
       uiLocales,
       cookie: request.cookie(languageCookieName),
@@ -29,6 +29,7 @@ export function createPageKit(settings: PagesConfig, userInteraction: UserIntera
     settings,
     currentPath: safeCurrentPath(request, path),
     cookies: [...cookies],
+    formActions: [...formActions],
   });
   const safeCurrentPath = (request: EndpointRequest, path: string) => {
     try {
@@ -50,11 +51,12 @@ export function createPageKit(settings: PagesConfig, userInteraction: UserIntera
       }
       return errorPage(context(request, paths.error, uiLocales, cookies), shown);
     },
-    formPost: (request, action, fields, cookies) => formPostPage(context(request, paths.authorization, undefined, cookies), { action, fields: { ...fields } }),
-    login: (request, view, uiLocales, cookies) => loginPage(context(request, paths.login, uiLocales, cookies), { action: paths.login, allowRememberMe: true, ...view }),
-    consent: (request, view, uiLocales, cookies) =>
-      consentPage(context(request, paths.consent, uiLocales, cookies), { action: paths.consent, ...view, identityScopes: [...view.identityScopes], apiScopes: [...view.apiScopes] }),
-    logout: (request, view, uiLocales, cookies) => logoutPage(context(request, paths.logout, uiLocales, cookies), { action: paths.logout, ...view }),
+    formPost: (request, action, fields, cookies) => formPostPage(context(request, paths.authorization, undefined, cookies, [action]), { action, fields: { ...fields } }),
+    login: (request, { formActions, ...view }, uiLocales, cookies) =>
+      loginPage(context(request, paths.login, uiLocales, cookies, formActions), { action: paths.login, allowRememberMe: true, ...view }),
+    consent: (request, { formActions, ...view }, uiLocales, cookies) =>
+      consentPage(context(request, paths.consent, uiLocales, cookies, formActions), { action: paths.consent, ...view, identityScopes: [...view.identityScopes], apiScopes: [...view.apiScopes] }),
+    logout: (request, { formActions, ...view }, uiLocales, cookies) => logoutPage(context(request, paths.logout, uiLocales, cookies, formActions), { action: paths.logout, ...view }),
     signedOut: (request, view, uiLocales, cookies) => signedOutPage(context(request, paths.logout, uiLocales, cookies), view),
   };
 

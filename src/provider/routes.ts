@@ -16,7 +16,7 @@ import type { CompletionDeps } from '../interaction/complete.ts';
 import type { Interactions } from '../interaction/interactions.ts';
 import type { InteractionPages } from '../interaction/pages.ts';
 import { createEndSessionEndpoint, createLogoutPageEndpoint } from '../logout/end-session-endpoint.ts';
-import { createLanguageEndpoint, createStylesheetEndpoint } from '../pages/index.ts';
+import { createLanguageEndpoint, stylesheetEndpoint } from '../pages/index.ts';
 import type { SessionService } from '../sessions/session-service.ts';
 import type { Services } from './services.ts';
 
@@ -62,6 +62,6 @@ export function routes(
     page(paths.endSession, createEndSessionEndpoint(logout)),
     page(paths.logout, createLogoutPageEndpoint(logout)),
     page(paths.language, createLanguageEndpoint({ secure: interactive.secure }), ['GET']),
-    page(paths.stylesheet, createStylesheetEndpoint(), ['GET']),
+    page(paths.stylesheet, stylesheetEndpoint, ['GET']),
   ];
 }
