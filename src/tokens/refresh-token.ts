@@ -28,6 +28,8 @@ export interface IssuedWithRefreshToken {
   readonly resources: readonly string[];
   readonly signingAlgorithm: SigningAlgorithm;
   readonly userClaims: Readonly<Record<string, unknown>>;
+  /** The granted scopes the request asked for; with `openid` an ID token went with it (OIDC Core §12.2). */
+  readonly requestedScopes: readonly string[];
 }
 
 /** The payload of a refresh token grant (PersistedGrant.data). */
