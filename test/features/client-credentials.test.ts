@@ -27,7 +27,7 @@ describe('client credentials grant (RFC 6749 §4.4) with openid-client', () => {
     assert.equal(metadata.token_endpoint, `${server.issuer}/connect/token`);
     assert.equal(metadata.introspection_endpoint, `${server.issuer}/connect/introspect`);
     assert.equal(metadata.revocation_endpoint, `${server.issuer}/connect/revocation`);
-    assert.deepEqual(metadata.grant_types_supported, ['client_credentials']);
+    assert.deepEqual(metadata.grant_types_supported, ['client_credentials', 'refresh_token']);
     assert.equal(metadata.authorization_endpoint, undefined, 'no authorization endpoint is advertised before it exists');
     assert.deepEqual(metadata.response_types_supported, []);
     assert.deepEqual(metadata.scopes_supported, ['invoices.read', 'invoices.write', 'orders'], 'only scopes a client can be granted today');
