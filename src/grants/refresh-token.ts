@@ -133,21 +133,24 @@ const pick = (claims: Readonly<Record<string, unknown>>, types: ReadonlySet<stri
 
 const fixedClock = (ms: number): Clock => ({ now: () => ms });
 
+/** The access token a validated request gets, as recorded so it can be issued again exactly. */
+const accessTokenOf = (request: ValidatedRefreshRequest): IssuedWithRefreshToken => ({
+  issuedAt: request.now,
+  scopes: request.audience.scopes,
+  resources: request.audience.resources.map((r) => r.name),
+  signingAlgorithm: request.audience.signingAlgorithm,
+  userClaims: request.userClaims,
+  requestedScopes: request.scopes,
+});
+
 /**
  * OneTimeOnly (and every public client, RFC 9700 §4.14.2): consume the token and store its successor in
  * one atomic step. The successor's handle is derived from the token, and its record holds the access
  * token issued with it, so a retry within the grace window can answer the same pair.
  */
 async function rotate(request: ValidatedRefreshRequest, startedAt: number, deps: Deps): Promise<TokenResponse> {
-  const { client, token, now, audience } = request;
-  const issuedWith: IssuedWithRefreshToken = {
-    issuedAt: now,
-    scopes: audience.scopes,
-    resources: audience.resources.map((r) => r.name),
-    signingAlgorithm: audience.signingAlgorithm,
-    userClaims: request.userClaims,
-    requestedScopes: request.scopes,
-  };
+  const { client, token, now } = request;
+  const issuedWith = accessTokenOf(request);
   const jti = randomHandle(16);
   const data: RefreshTokenData = {
     ...token.data,
@@ -193,15 +196,7 @@ async function reuse(request: ValidatedRefreshRequest, deps: Deps): Promise<Toke
       data: JSON.stringify({ accessTokenJti: jti, accessTokenExpiresAt: expiresAt }),
     });
   }
-  const issuedWith: IssuedWithRefreshToken = {
-    issuedAt: now,
-    scopes: request.audience.scopes,
-    resources: request.audience.resources.map((r) => r.name),
-    signingAlgorithm: request.audience.signingAlgorithm,
-    userClaims: request.userClaims,
-    requestedScopes: request.scopes,
-  };
-  return respond(client, request.user, token, request.presented, { ...token.data, accessTokenJti: jti, accessToken: issuedWith }, request.index, deps);
+  return respond(client, request.user, token, request.presented, { ...token.data, accessTokenJti: jti, accessToken: accessTokenOf(request) }, request.index, deps);
 }
 
 /**
