@@ -19,6 +19,12 @@ export interface Route {
   readonly errors?: ErrorPresenter;
   /** Public metadata answers CORS preflights from any origin. */
   readonly publicCors?: boolean;
+  /**
+   * CORS for the origins this says yes to (Fetch §3.2), preflights included; nothing for the others.
+   * Which origins is a protocol rule the provider decides (clients' allowedCorsOrigins); the transport
+   * only asks.
+   */
+  readonly cors?: (origin: string) => boolean | Promise<boolean>;
 }
 
 /** A node:http request listener that Express also accepts as middleware (it calls `next` for paths it does not serve). */
@@ -117,6 +123,20 @@ function pathOf(target: string): string {
   return URL.canParse(target) ? new URL(target).pathname : target;
 }
 
+// Fetch §3.2.5: the request headers a page may send to a CORS route (DPoP joins them with RFC 9449).
+const corsAllowedHeaders = 'authorization, content-type';
+const corsMaxAgeSeconds = '3600';
+
+/**
+ * A CORS route's answer to `origin` (undefined: no CORS for this request). The answer depends on the
+ * Origin header, so caches are told so (Vary: Origin) whatever it is.
+ */
+function withCors(response: EndpointResponse, origin: string | undefined): EndpointResponse {
+  const cors: Record<string, string> = { vary: 'Origin' };
+  if (origin !== undefined) cors['access-control-allow-origin'] = origin;
+  return { ...response, headers: { ...response.headers, ...cors } };
+}
+
 /** Transport only: finds the route, checks the method, runs the endpoint and writes what it returns. */
 export function createRequestHandler(routes: readonly Route[], options: HandlerOptions): RequestHandler {
   const table = new Map(routes.map((route) => [route.path, route]));
@@ -131,9 +151,47 @@ export function createRequestHandler(routes: readonly Route[], options: HandlerO
     },
   };
 
+  /** Answers a request to `route`; `corsOrigin` is its Origin when the route's CORS rule allows it. */
+  function serve(req: IncomingMessage, res: ServerResponse, route: Route, corsOrigin: string | undefined): void {
+    const method = req.method ?? 'GET';
+    const present = route.errors ?? defaultErrors;
+    const write = (response: EndpointResponse, headOnly = false) => writeResponse(res, route.cors ? withCors(response, corsOrigin) : response, headOnly);
+    // Fetch §3.2.2: a preflight is an OPTIONS request carrying Access-Control-Request-Method.
+    if (corsOrigin !== undefined && method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
+      req.resume();
+      return write({
+        status: 204,
+        headers: { 'access-control-allow-methods': route.methods.join(', '), 'access-control-allow-headers': corsAllowedHeaders, 'access-control-max-age': corsMaxAgeSeconds },
+      });
+    }
+    if (route.publicCors && method === 'OPTIONS') {
+      return write({
+        status: 204,
+        headers: { 'access-control-allow-origin': '*', 'access-control-allow-methods': route.methods.join(', '), 'access-control-max-age': '86400' },
+      });
+    }
+    const allowed = method === 'HEAD' ? route.methods.includes('GET') : (route.methods as readonly string[]).includes(method);
+    if (!allowed) {
+      req.resume();
+      const allow = route.methods.includes('GET') ? [...route.methods, 'HEAD'].join(', ') : route.methods.join(', ');
+      const error = new OAuthError('invalid_request', `this endpoint accepts ${route.methods.join(' and ')} only`, { status: 405, headers: { allow, connection: 'close' } });
+      return write(failureResponse(error, '-', logger, present));
+    }
+
+    const requestId = randomUUID();
+    const respond = (response: EndpointResponse) => write(response, method === 'HEAD');
+    const fail = (error: unknown) => respond(failureResponse(error, requestId, logger, present));
+    try {
+      const result = route.endpoint(endpointRequest(req, requestId, reading));
+      if (result instanceof Promise) result.then(respond, fail);
+      else respond(result);
+    } catch (error) {
+      fail(error);
+    }
+  }
+
   return (req, res, next) => {
     const route = table.get(pathOf(req.url ?? '/'));
-    const method = req.method ?? 'GET';
     if (!route) {
       if (next) return next();
       return writeResponse(res, failureResponse(new OAuthError('not_found', 'no endpoint at this path'), '-', logger));
@@ -145,29 +203,19 @@ export function createRequestHandler(routes: readonly Route[], options: HandlerO
     } catch (error) {
       return writeResponse(res, failureResponse(error, '-', logger, present));
     }
-    if (route.publicCors && method === 'OPTIONS') {
-      return writeResponse(res, {
-        status: 204,
-        headers: { 'access-control-allow-origin': '*', 'access-control-allow-methods': route.methods.join(', '), 'access-control-max-age': '86400' },
-      });
-    }
-    const allowed = method === 'HEAD' ? route.methods.includes('GET') : (route.methods as readonly string[]).includes(method);
-    if (!allowed) {
+    // Node joins repeated Origin lines with ", ", which no rule allows: such a request gets no CORS.
+    const origin = route.cors ? req.headers.origin : undefined;
+    if (origin === undefined) return serve(req, res, route, undefined);
+    const failed = (error: unknown) => {
       req.resume();
-      const allow = route.methods.includes('GET') ? [...route.methods, 'HEAD'].join(', ') : route.methods.join(', ');
-      const error = new OAuthError('invalid_request', `this endpoint accepts ${route.methods.join(' and ')} only`, { status: 405, headers: { allow, connection: 'close' } });
-      return writeResponse(res, failureResponse(error, '-', logger, present));
-    }
-
-    const requestId = randomUUID();
-    const respond = (response: EndpointResponse) => writeResponse(res, response, method === 'HEAD');
-    const fail = (error: unknown) => respond(failureResponse(error, requestId, logger, present));
+      writeResponse(res, failureResponse(error, '-', logger, present));
+    };
     try {
-      const result = route.endpoint(endpointRequest(req, requestId, reading));
-      if (result instanceof Promise) result.then(respond, fail);
-      else respond(result);
+      const verdict = route.cors!(origin);
+      if (verdict instanceof Promise) verdict.then((yes) => serve(req, res, route, yes ? origin : undefined), failed);
+      else serve(req, res, route, verdict ? origin : undefined);
     } catch (error) {
-      fail(error);
+      failed(error);
     }
   };
 }

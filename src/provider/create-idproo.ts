@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { parseConfig } from '../config/load.ts';
 import { parseIssuer, type IdProoConfig, type IdProoConfigInput } from '../config/schema.ts';
 import { shortPlainSecrets } from '../config/secrets.ts';
@@ -14,7 +14,7 @@ import { DataProtector } from '../keys/data-protection.ts';
 import { SigningKeyService } from '../keys/signing-key-service.ts';
 import { CachedResourceIndex } from '../resources/resource-index.ts';
 import { createMemoryStores } from '../stores/index.ts';
-import type { Stores } from '../stores/types.ts';
+import type { ClientStore, Stores } from '../stores/types.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
 import { scheduleCleanup } from './cleanup.ts';
@@ -52,7 +52,7 @@ export interface IdProoOptions {
   /** Extra grant handlers, or replacements of built-in ones by grant type; each made from the provider's services. */
   readonly grants?: readonly ((services: Services) => GrantHandler)[];
   readonly maxBodyBytes?: number;
-  /** Milliseconds resources are cached between store reads (default 60 000). */
+  /** Milliseconds resources, and the clients' allowed CORS origins, are cached between store reads (default 60 000). */
   readonly resourceCacheMs?: number;
   /** Milliseconds between removals of expired grants (default 300 000; 0 turns it off). */
   readonly cleanupIntervalMs?: number;
@@ -92,18 +92,22 @@ export async function createIdProo(options: IdProoOptions): Promise<IdProo> {
     await stores.users.syncConfiguredUsers(data.users);
   }
 
+  const dataProtectionKey = options.dataProtectionKey ?? randomBytes(32);
   const keys = new SigningKeyService({
     store: stores.signingKeys,
     clients: stores.clients,
-    protector: new DataProtector(options.dataProtectionKey ?? randomBytes(32)),
+    protector: new DataProtector(dataProtectionKey),
     clock,
     events,
     options: config.keyManagement,
   });
   await keys.refresh();
 
-  const resources = new CachedResourceIndex(stores.resources, clock, options.resourceCacheMs ?? 60_000);
-  const services: Services = { issuer, clock, logger, events, stores, keys, resources };
+  const cacheMs = options.resourceCacheMs ?? 60_000;
+  const resources = new CachedResourceIndex(stores.resources, clock, cacheMs);
+  const deriveHandle = handleDeriver(dataProtectionKey);
+  const allowsCorsOrigin = cachedCorsOrigins(stores.clients, clock, cacheMs);
+  const services: Services = { issuer, clock, logger, events, stores, keys, resources, deriveHandle, allowsCorsOrigin };
   const grants = createGrantHandlers(services);
   for (const grant of (options.grants ?? []).map((create) => create(services))) grants.set(grant.grantType, grant);
 
@@ -158,5 +162,41 @@ function interactiveParts(services: Services, config: IdProoConfig): Interactive
       logout: page(config.userInteraction.logoutUrl, paths.logout),
     },
     completion: { sessions, interactions, events, callbackUrl: issuer + paths.authorizationCallback },
+  };
+}
+
+/**
+ * Services.deriveHandle: HMAC-SHA256 under a key of its own, derived from the data-protection key with
+ * HKDF (RFC 5869), so the data-protection key itself never keys anything but AES-GCM. Every node with the
+ * same data-protection key derives the same handles.
+ */
+function handleDeriver(dataProtectionKey: Buffer): Services['deriveHandle'] {
+  const key = Buffer.from(hkdfSync('sha256', dataProtectionKey, Buffer.alloc(0), 'idproo handle derivation v1', 32));
+  return (purpose, handle) => createHmac('sha256', key).update(purpose).update('\0').update(handle).digest('base64url');
+}
+
+/**
+ * Services.allowsCorsOrigin: the origins of every enabled client's allowedCorsOrigins (Duende's rule),
+ * kept in memory and re-read from the client store at most every `ttlMs`, as the resource index is, so
+ * a preflight costs no store round trip and a client saved on another node counts within that time.
+ */
+function cachedCorsOrigins(store: ClientStore, clock: Clock, ttlMs: number): Services['allowsCorsOrigin'] {
+  let origins: ReadonlySet<string> | undefined;
+  let loadedAt = 0;
+  let loading: Promise<ReadonlySet<string>> | undefined;
+  const reload = () =>
+    (loading ??= store
+      .listClients()
+      .then((clients) => {
+        origins = new Set(clients.filter((c) => c.enabled).flatMap((c) => c.allowedCorsOrigins));
+        loadedAt = clock.now();
+        return origins;
+      })
+      .finally(() => {
+        loading = undefined;
+      }));
+  return (origin) => {
+    if (origins && clock.now() - loadedAt < ttlMs) return origins.has(origin);
+    return reload().then((set) => set.has(origin));
   };
 }

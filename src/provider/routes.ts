@@ -42,6 +42,8 @@ export function routes(
   interactive: InteractiveParts,
 ): Route[] {
   const discoveryEndpoint = createDiscoveryEndpoint(discovery);
+  // RFC 9700 §2.6: browser apps call these, from the origins some client allows (`cors` on a route enables it).
+  const cors = services.allowsCorsOrigin;
   const { sessions, interactions, pages, presenter } = interactive;
   const authorize = { services, sessions, interactions, pages, urls: interactive.urls };
   const account = { ...interactive.completion, services, pages, throttle: interactive.throttle };
@@ -51,10 +53,10 @@ export function routes(
     { path: paths.discovery, methods: ['GET'], endpoint: discoveryEndpoint, publicCors: true },
     { path: paths.authorizationServerMetadata, methods: ['GET'], endpoint: discoveryEndpoint, publicCors: true },
     { path: paths.jwks, methods: ['GET'], endpoint: createJwksEndpoint(services.keys, propagationTime), publicCors: true },
-    { path: paths.token, methods: ['POST'], endpoint: createTokenEndpoint(services, grants) },
+    { path: paths.token, methods: ['POST'], endpoint: createTokenEndpoint(services, grants), cors },
     { path: paths.introspection, methods: ['POST'], endpoint: createIntrospectionEndpoint(services) },
-    { path: paths.revocation, methods: ['POST'], endpoint: createRevocationEndpoint(services) },
-    { path: paths.userinfo, methods: ['GET', 'POST'], endpoint: createUserInfoEndpoint(services), errors: jsonErrors(bearerChallenge) },
+    { path: paths.revocation, methods: ['POST'], endpoint: createRevocationEndpoint(services), cors },
+    { path: paths.userinfo, methods: ['GET', 'POST'], endpoint: createUserInfoEndpoint(services), errors: jsonErrors(bearerChallenge), cors },
     page(paths.authorization, createAuthorizeEndpoint(authorize)),
     page(paths.authorizationCallback, createAuthorizeCallbackEndpoint(authorize), ['GET']),
     page(paths.login, createLoginEndpoint(account)),

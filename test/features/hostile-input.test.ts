@@ -334,7 +334,7 @@ describe('token endpoint: parameters', () => {
     assertError(answer, 400, 'invalid_request');
   });
 
-  for (const grantType of ['password', 'refresh_token', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'CLIENT_CREDENTIALS', 'client_credentials ']) {
+  for (const grantType of ['password', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'CLIENT_CREDENTIALS', 'client_credentials ']) {
     it(`unknown grant_type ${JSON.stringify(grantType)} → 400 unsupported_grant_type`, async () => {
       assertError(await token({ grant_type: grantType }), 400, 'unsupported_grant_type');
     });
