@@ -249,7 +249,7 @@ describe('authorization code grant: offline_access (OIDC Core §11)', () => {
     assert.equal(answer.json!['scope'], 'openid invoices.read');
   });
 
-  it('gives a refresh token to a client allowed offline access', { todo: 'issueRefreshToken (src/tokens/refresh-token.ts) is a placeholder until the refresh token branch lands' }, async () => {
+  it('gives a refresh token to a client allowed offline access', async () => {
     const issued = await issueCode(server, { clientId: 'web-offline', scopes: ['openid', 'invoices.read', 'offline_access'] });
     const answer = await redeem(server, redemptionForm(issued), { authorization: basic('web-offline', 'web-offline-secret') });
     assert.equal(answer.status, 200, answer.text);
