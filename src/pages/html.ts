@@ -1,9 +1,10 @@
 /**
  * The one way the pages produce markup. `html` is a tagged template that knows, from its own static
  * text, where each value lands (text, a quoted attribute, a URL attribute) and escapes it for that
- * place (OWASP XSS Prevention Cheat Sheet, rules 1, 2 and 5). Values may not land anywhere else: an
- * unquoted attribute, an event handler, `style`, a tag or attribute name, a comment, `<script>` or
- * `<style>` are programmer mistakes and throw a TypeError when the template is first used.
+ * place (OWASP XSS Prevention Cheat Sheet, rules 1, 2 and 5); between attributes it takes only what
+ * `attributes()` made. Values may not land anywhere else: an unquoted attribute, an event handler,
+ * `style`, a tag or attribute name, a comment, `<script>` or `<style>` are programmer mistakes and
+ * throw a TypeError when the template is first used.
  * Raw markup enters only through `trustedHtml()`, so a reviewer greps for one name.
  */
 
@@ -30,8 +31,21 @@ export function trustedHtml(markup: string): Html {
   return new Html(markup, constructionKey);
 }
 
+/** Attributes made by `attributes()`, for a slot between attributes in a tag. */
+export class Attributes {
+  readonly #markup: string;
+  /** Not for use: made only by `attributes()`. */
+  constructor(markup: string, key: symbol) {
+    if (key !== constructionKey) throw new TypeError('html: attributes are made with attributes(), not new Attributes()');
+    this.#markup = markup;
+  }
+  toString(): string {
+    return this.#markup;
+  }
+}
+
 /** What a template accepts: nothing (rendered as nothing), text, numbers, fragments, lists of those. */
-export type HtmlValue = Html | string | number | boolean | null | undefined | readonly HtmlValue[];
+export type HtmlValue = Html | Attributes | string | number | boolean | null | undefined | readonly HtmlValue[];
 
 const escapes: Record<string, string> = {
   '&': '&amp;',
@@ -74,6 +88,7 @@ const safeUrlFor = (attribute: string) => (attribute === 'href' ? '#' : 'about:b
 
 type Slot =
   | { readonly kind: 'text' }
+  | { readonly kind: 'attributes' }
   | { readonly kind: 'attribute'; readonly name: string }
   | { readonly kind: 'url'; readonly name: string };
 
@@ -187,6 +202,10 @@ function classify(strings: readonly string[]): Slot[] {
         slots.push({ kind: 'url', name: attribute });
         break;
       }
+      case 'before-attribute':
+      case 'after-attribute-name':
+        slots.push({ kind: 'attributes' });
+        break;
       case 'raw-text':
         throw misuse(`inside <${tagName}>`);
       case 'comment':
@@ -214,16 +233,45 @@ const slotCache = new WeakMap<TemplateStringsArray, Slot[]>();
 function renderText(value: HtmlValue): string {
   if (value === null || value === undefined || value === false || value === true) return '';
   if (value instanceof Html) return value.toString();
+  if (value instanceof Attributes) throw new TypeError('html: attributes() belongs inside a tag');
   if (Array.isArray(value)) return value.map(renderText).join('');
   return escapeHtml(String(value));
 }
 
+function renderAttributes(value: HtmlValue): string {
+  if (value === null || value === undefined || value === false) return '';
+  if (value instanceof Attributes) return value.toString();
+  throw new TypeError('html: only attributes() may be interpolated between attributes');
+}
+
 function renderAttribute(value: HtmlValue, slot: Slot & { kind: 'attribute' | 'url' }): string {
   if (value === null || value === undefined || value === false) return '';
-  if (value instanceof Html || Array.isArray(value)) throw new TypeError(`html: the ${slot.name} attribute takes text, not markup or a list`);
+  if (value instanceof Html || value instanceof Attributes || Array.isArray(value)) throw new TypeError(`html: the ${slot.name} attribute takes text, not markup or a list`);
   const text = String(value);
   if (slot.kind === 'url' && !isSafeUrl(text)) return safeUrlFor(slot.name);
   return escapeHtml(text);
+}
+
+/**
+ * Attributes that are present or not, or whose name varies, for the place between two attributes of
+ * a tag: `true` writes a boolean attribute (HTML §2.3.2), `false` and `undefined` leave it out, a
+ * string is escaped as any attribute value, and checked as a URL in a URL attribute.
+ *
+ * @example
+ * html`<input name="password"${attributes({ autofocus: focus, 'aria-invalid': invalid ? 'true' : undefined })}>`
+ */
+export function attributes(record: Readonly<Record<string, string | number | boolean | undefined>>): Attributes {
+  let out = '';
+  for (const [name, value] of Object.entries(record)) {
+    if (!/^[a-z][a-z0-9-]*$/.test(name) || codeAttribute(name)) throw new TypeError(`html: ${JSON.stringify(name)} is not an attribute attributes() writes`);
+    if (value === undefined || value === false) continue;
+    if (value === true) out += ` ${name}`;
+    else {
+      const text = String(value);
+      out += ` ${name}="${urlAttributes.has(name) && !isSafeUrl(text) ? safeUrlFor(name) : escapeHtml(text)}"`;
+    }
+  }
+  return new Attributes(out, constructionKey);
 }
 
 /**
@@ -241,7 +289,8 @@ export function html(strings: TemplateStringsArray, ...values: readonly HtmlValu
   let out = strings[0]!;
   for (let i = 0; i < values.length; i++) {
     const slot = slots[i]!;
-    out += (slot.kind === 'text' ? renderText(values[i]) : renderAttribute(values[i], slot)) + strings[i + 1]!;
+    const value = values[i];
+    out += (slot.kind === 'text' ? renderText(value) : slot.kind === 'attributes' ? renderAttributes(value) : renderAttribute(value, slot)) + strings[i + 1]!;
   }
   return new Html(out, constructionKey);
 }

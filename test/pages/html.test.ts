@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { escapeHtml, html, Html, isSafeUrl, trustedHtml } from '../../src/pages/html.ts';
+import { attributes, escapeHtml, html, Html, isSafeUrl, trustedHtml } from '../../src/pages/html.ts';
 
 const hostile = [
   '"><script>alert(1)</script>',
@@ -91,7 +91,9 @@ describe('html: attributes', () => {
     assert.throws(() => html`<p onclick="${value}"></p>`, /onclick/);
     assert.throws(() => html`<p style="${value}"></p>`, /style/);
     assert.throws(() => html`<${value}>`, /tag or attribute name/);
-    assert.throws(() => html`<p ${value}></p>`, /tag or attribute name/);
+    assert.throws(() => html`<p ${value}></p>`, /only attributes\(\)/);
+    assert.throws(() => html`<p data-${value}="1"></p>`, /tag or attribute name/);
+    assert.throws(() => html`<p title=${value}></p>`, /unquoted/);
     assert.throws(() => html`<!-- ${value} -->`, /comment/);
     assert.throws(() => html`<script>${value}</script>`, /script/);
     assert.throws(() => html`<style>${value}</style>`, /style/);
@@ -153,5 +155,29 @@ describe('html: URL attributes', () => {
 
   it('refuses a list in a URL attribute', () => {
     assert.throws(() => html`<a href="${['/a', '/b']}">x</a>`, TypeError);
+  });
+});
+
+describe('html: attributes()', () => {
+  it('writes boolean attributes, leaves out false and undefined, escapes values', () => {
+    const rendered = html`<input name="a"${attributes({ autofocus: true, required: false, title: undefined, 'aria-label': '"><script>' })}>`;
+    assert.equal(rendered.toString(), '<input name="a" autofocus aria-label="&quot;&gt;&lt;script&gt;">');
+  });
+
+  it('checks URL attributes', () => {
+    assert.equal(html`<a class="x"${attributes({ href: 'javascript:alert(1)' })}>x</a>`.toString(), '<a class="x" href="#">x</a>');
+    assert.equal(html`<img alt=""${attributes({ src: '//evil.example/x.png' })}>`.toString(), '<img alt="" src="about:blank">');
+  });
+
+  it('refuses event handlers, style and names that are not attribute names', () => {
+    assert.throws(() => attributes({ onclick: 'alert(1)' }), TypeError);
+    assert.throws(() => attributes({ style: 'x' }), TypeError);
+    assert.throws(() => attributes({ 'a b': 'x' }), TypeError);
+    assert.throws(() => attributes({ 'x"onclick': 'x' }), TypeError);
+  });
+
+  it('belongs only between attributes', () => {
+    assert.throws(() => html`<p>${attributes({ hidden: true })}</p>`, TypeError);
+    assert.throws(() => html`<p title="${attributes({ hidden: true })}"></p>`, TypeError);
   });
 });
