@@ -10,9 +10,9 @@ export const locales: readonly Locale[] = ['en', 'id'];
 
 const catalogs: Readonly<Record<Locale, Catalog>> = { en, id };
 
-/** The messages of a locale. */
+/** The messages of a locale; English for a value that is not one (the type says it cannot happen, a cast can). */
 export function messages(locale: Locale): Catalog {
-  return catalogs[locale];
+  return Object.hasOwn(catalogs, locale) ? catalogs[locale] : en;
 }
 
 /** Each locale's name in its own language, as a language switch shows it. */

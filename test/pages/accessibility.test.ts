@@ -153,8 +153,8 @@ describe('the pages in Chromium', { skip: !existsSync(executablePath) && `no Chr
         }
       });
 
-      it(`${locale} ${name}: its CSP blocks nothing it needs, and it says its language`, async () => {
-        const context = await browser.newContext();
+      it(`${locale} ${name}: its CSP blocks nothing it needs, it says its language, it fits a phone`, async () => {
+        const context = await browser.newContext({ viewport: { width: 320, height: 640 }, isMobile: true });
         try {
           const page = await context.newPage();
           const problems = watchProblems(page);
@@ -165,6 +165,8 @@ describe('the pages in Chromium', { skip: !existsSync(executablePath) && `no Chr
           assert.equal(await page.evaluate('getComputedStyle(document.querySelector("main")).maxWidth'), '416px');
           const images = await page.$$eval('img', (imgs) => imgs.map((img) => img.naturalWidth));
           assert.ok(images.every((width) => width > 0), 'every image loaded');
+          // WCAG 2.2 SC 1.4.10 Reflow: nothing scrolls sideways at 320 CSS pixels.
+          assert.equal(await page.evaluate('document.documentElement.scrollWidth <= document.documentElement.clientWidth'), true);
           assert.deepEqual(problems, []);
         } finally {
           await context.close();
