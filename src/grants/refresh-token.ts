@@ -176,11 +176,15 @@ async function rotate(request: ValidatedRefreshRequest, startedAt: number, deps:
 
 /**
  * ReUse (confidential clients only): the same refresh token again. A JWT access token issued now is
- * recorded in the family first, so revoking the family revokes it too. A Sliding token is not extended
- * yet: that needs an atomic update of the stored grant, which GrantStore does not offer.
+ * recorded in the family first, so revoking the family revokes it too. A Sliding token's end moves to
+ * `slidingRefreshTokenLifetime` from now (never past the family's absolute end).
  */
 async function reuse(request: ValidatedRefreshRequest, deps: Deps): Promise<TokenResponse> {
   const { client, token, now } = request;
+  if (client.refreshTokenExpiration === 'Sliding') {
+    const data: RefreshTokenData = { ...token.data, expiresAt: refreshTokenExpiry(client, token.data.familyStartedAt, now) };
+    if (!(await deps.stores.grants.updateGrantData(token.grant.key, JSON.stringify(data), now))) throw invalidRefreshToken('the refresh token was revoked or rotated during the refresh');
+  }
   const jti = randomHandle(16);
   if (client.accessTokenType === 'jwt') {
     const expiresAt = (epochSeconds(now) + client.accessTokenLifetime) * 1000;

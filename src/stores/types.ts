@@ -235,6 +235,11 @@ export interface GrantStore {
    * included), rejects with DuplicateKeyError and changes nothing.
    */
   rotateGrant(key: string, successor: PersistedGrant, now: number): Promise<ConsumeGrantResult>;
+  /**
+   * Replaces the `data` of an unconsumed grant unexpired at `now` (a refresh token used again without
+   * rotation moves its sliding expiry); false, changing nothing, otherwise. One atomic step.
+   */
+  updateGrantData(key: string, data: string, now: number): Promise<boolean>;
   /** Every grant matching all given fields, consumed and expired ones included. An empty filter is refused. */
   listGrants(filter: GrantFilter): Promise<PersistedGrant[]>;
   /** Removes every grant matching all given fields; returns how many. An empty filter is refused. */

@@ -140,6 +140,7 @@ export function recordingStores(): Recorded {
       grants: {
         getGrant: (key) => grants.getGrant(key),
         listGrants: (filter) => grants.listGrants(filter),
+        updateGrantData: (key, data, now) => (writes.push('updateGrantData'), grants.updateGrantData(key, data, now)),
         removeExpiredGrants: (now, limit) => grants.removeExpiredGrants(now, limit),
         storeGrant: (grant) => (writes.push(`storeGrant ${grant.clientId}`), grants.storeGrant(grant)),
         removeGrant: (key) => (writes.push('removeGrant'), grants.removeGrant(key)),

@@ -51,6 +51,7 @@ function refreshConfig(): IdProoConfigInput {
       confidential('web-reuse', { refreshTokenUsage: 'ReUse' }),
       confidential('web-sliding', { refreshTokenExpiration: 'Sliding', slidingRefreshTokenLifetime: 100, absoluteRefreshTokenLifetime: 250 }),
       confidential('web-absolute', { absoluteRefreshTokenLifetime: 250 }),
+      confidential('web-reuse-sliding', { refreshTokenUsage: 'ReUse', refreshTokenExpiration: 'Sliding', slidingRefreshTokenLifetime: 100, absoluteRefreshTokenLifetime: 250 }),
       confidential('web-fresh-claims', { updateAccessTokenClaimsOnRefresh: true }),
       confidential('web-no-offline', { allowOfflineAccess: false }),
       {
@@ -337,7 +338,23 @@ describe('expiry: Sliding and Absolute', () => {
     }
   });
 
-  it.todo('ReUse with Sliding extends the stored expiry (needs an atomic GrantStore update; see the decision record)');
+  it('ReUse with Sliding: each use moves the same token\'s end, capped by the family', async () => {
+    const start = now;
+    try {
+      const family = await startFamily('web-reuse-sliding');
+      now = start + 90_000;
+      const first = await refreshed('web-reuse-sliding', family.refreshToken);
+      assert.equal(first.refresh_token, family.refreshToken);
+      assert.equal((await introspect(family.refreshToken, auth('web-reuse-sliding'))).exp, epochSeconds(start + 190_000));
+      now = start + 180_000;
+      await refreshed('web-reuse-sliding', family.refreshToken);
+      assert.equal((await introspect(family.refreshToken, auth('web-reuse-sliding'))).exp, epochSeconds(start + 250_000), 'capped by the family');
+      now = start + 250_000;
+      assertError(answerError(await refresh('web-reuse-sliding', family.refreshToken)), 400, 'invalid_grant');
+    } finally {
+      now = start;
+    }
+  });
 });
 
 describe('scope, client and user checks', () => {

@@ -49,6 +49,13 @@ export function createMemoryGrantStore(gate: Gate): GrantStore {
       const entries = grantFilterEntries(filter);
       return [...grants.values()].filter((grant) => entries.every(([field, value]) => grant[field] === value));
     },
+    async updateGrantData(key, data, now) {
+      checkOpen(gate);
+      const grant = grants.get(key);
+      if (grant === undefined || grant.consumedAt !== undefined || grant.expiresAt <= now) return false;
+      grants.set(key, Object.freeze({ ...grant, data }));
+      return true;
+    },
     async removeGrants(filter) {
       checkOpen(gate);
       const entries = grantFilterEntries(filter);

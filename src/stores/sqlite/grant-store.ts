@@ -54,6 +54,7 @@ export function createSqliteGrantStore(db: DatabaseSync): GrantStore {
   const insert = db.prepare(`INSERT INTO grants (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const select = db.prepare(`SELECT ${columns} FROM grants WHERE key = ?`);
   const remove = db.prepare(`DELETE FROM grants WHERE key = ? RETURNING ${columns}`);
+  const updateData = db.prepare('UPDATE grants SET data = ? WHERE key = ? AND consumed_at IS NULL AND expires_at > ?');
   // One statement, so the check and the write cannot be split by another connection: this is what
   // makes an authorization code single-use (RFC 6749 §4.1.2). RETURNING yields post-update values,
   // so consumed_at is left out to return the grant as it was before.
@@ -134,6 +135,9 @@ export function createSqliteGrantStore(db: DatabaseSync): GrantStore {
     async listGrants(filter) {
       const { statement, values } = filtered('SELECT', filter);
       return (statement.all(...values) as GrantRow[]).map(toGrant);
+    },
+    async updateGrantData(key, data, now) {
+      return Number(updateData.run(data, key, now).changes) === 1;
     },
     async removeGrants(filter) {
       const { statement, values } = filtered('DELETE', filter);

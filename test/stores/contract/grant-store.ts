@@ -19,6 +19,20 @@ export function grantStoreCases(current: () => Stores, connectionOf: (() => Thre
       assert.ok(!('subjectId' in found!) && !('sessionId' in found) && !('consumedAt' in found) && !('familyId' in found));
     });
 
+    it('updateGrantData replaces the data of a live grant only', async () => {
+      const live = grant({ key: 'live', data: '{"v":1}', expiresAt: NOW + 1000 });
+      const used = grant({ key: 'used', consumedAt: NOW - 1, expiresAt: NOW + 1000 });
+      const ended = grant({ key: 'ended', expiresAt: NOW });
+      for (const g of [live, used, ended]) await current().grants.storeGrant(g);
+      assert.equal(await current().grants.updateGrantData('live', '{"v":2}', NOW), true);
+      assert.deepEqual(await current().grants.getGrant('live'), { ...live, data: '{"v":2}' });
+      assert.equal(await current().grants.updateGrantData('used', '{}', NOW), false);
+      assert.equal(await current().grants.updateGrantData('ended', '{}', NOW), false);
+      assert.equal(await current().grants.updateGrantData('missing', '{}', NOW), false);
+      assert.deepEqual(await current().grants.getGrant('used'), used);
+      assert.deepEqual(await current().grants.getGrant('ended'), ended);
+    });
+
     it('returns undefined for an unknown key', async () => {
       assert.equal(await current().grants.getGrant('unknown'), undefined);
     });
