@@ -149,7 +149,8 @@ async function proceed(
     now,
     services.stores.grants,
   );
-  return authorizationResponse(authorization, services.issuer, { code }, formPost);
+  const renewed = deps.sessions.renewedCookie(request, session);
+  return authorizationResponse(authorization, services.issuer, { code }, formPost, renewed === undefined ? [] : [renewed]);
 }
 
 function answerFailure(deps: AuthorizeDeps, request: EndpointRequest, error: unknown, uiLocales: string | undefined): EndpointResponse {

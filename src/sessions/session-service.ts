@@ -88,6 +88,16 @@ export class SessionService {
     return stores.sessions.touchSession(session.key, { clientId, lastActivityAt: now, ...sliding }, now);
   }
 
+  /**
+   * With sliding expiration a persistent cookie must move with the session's end, or the browser would
+   * drop it first: the Set-Cookie line that renews it, else undefined.
+   */
+  renewedCookie(request: Pick<EndpointRequest, 'cookie'>, session: UserSession): string | undefined {
+    if (!this.#deps.authentication.cookieSlidingExpiration || !session.persistent) return undefined;
+    const handle = request.cookie(this.cookies.session);
+    return handle === undefined ? undefined : this.#cookie(handle, session);
+  }
+
   /** Ends a session; returns the Set-Cookie line that clears the cookie. */
   async end(session: UserSession | undefined): Promise<string> {
     if (session !== undefined) {
