@@ -85,7 +85,7 @@ export function scopesForConsent(scopes: readonly string[], index: ResourceIndex
   });
   const api = scopes.filter((s) => !index.identityResources.has(s)).map((name) => {
     const scope = index.apiScopes.get(name);
-    return { name, displayName: scope?.displayName ?? (name === 'offline_access' ? 'Offline access' : undefined), description: scope?.description, required: false, checked: true };
+    return { name, displayName: scope?.displayName, description: scope?.description, required: false, checked: true };
   });
   return { identity, api };
 }
