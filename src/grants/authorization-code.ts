@@ -91,7 +91,9 @@ async function redeemCode(code: string, client: Client, deps: Deps): Promise<Red
   const { grant } = result;
   if (grant.type !== authorizationCodeGrantType) throw unusableCode(`a ${grant.type} grant was presented as a code`);
   if (result.outcome === 'replayed') {
-    await revokeReplayed(grant, deps);
+    // OAuth 2.1 §7.5.2: only the code's own client revokes what it issued, so another client that sees a
+    // used code (in a log, a Referer) cannot end the user's tokens with it.
+    if (grant.clientId === client.clientId) await revokeReplayed(grant, deps);
     throw unusableCode(`code replayed by ${client.clientId}`);
   }
   if (result.outcome === 'expired') throw unusableCode('expired code');
