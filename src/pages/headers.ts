@@ -55,16 +55,15 @@ export function contentSecurityPolicy(policy: PagePolicy): string {
  * The headers of every page: the CSP, its older equivalents for browsers that lack frame-ancestors
  * (RFC 7034 X-Frame-Options), no Referer carrying the interaction id or a code elsewhere, no MIME
  * sniffing, and no caching of a page that holds a CSRF token or a code (RFC 9111 §5.2.2.5).
- * The referrer policy is `same-origin`, not `no-referrer`: under `no-referrer` a browser sends
- * `Origin: null` with every form post (Fetch §3.1, "append a request Origin header"), and the
- * same-origin check of the sign-in, consent and sign-out forms refuses that as cross-site.
+ * Under `no-referrer` a browser sends `Origin: null` with a form post (Fetch §3.1, "append a request
+ * Origin header"); the forms' same-origin check relies on Sec-Fetch-Site for that reason.
  */
 export function pageHeaders(policy: PagePolicy & { readonly cookies?: readonly string[] | undefined }): Record<string, string | readonly string[]> {
   return {
     'content-type': 'text/html; charset=utf-8',
     'content-security-policy': contentSecurityPolicy(policy),
     'x-frame-options': 'DENY',
-    'referrer-policy': 'same-origin',
+    'referrer-policy': 'no-referrer',
     'x-content-type-options': 'nosniff',
     'cache-control': 'no-store',
     ...(policy.cookies?.length ? { 'set-cookie': policy.cookies } : {}),

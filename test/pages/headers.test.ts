@@ -11,8 +11,7 @@ describe('page headers', () => {
       const h = page.headers;
       assert.equal(h['content-type'], 'text/html; charset=utf-8');
       assert.equal(h['x-frame-options'], 'DENY');
-      // Not no-referrer: a browser would then send `Origin: null` with the page's own form posts.
-      assert.equal(h['referrer-policy'], 'same-origin');
+      assert.equal(h['referrer-policy'], 'no-referrer');
       assert.equal(h['x-content-type-options'], 'nosniff');
       assert.equal(h['cache-control'], 'no-store');
       const csp = directives(h['content-security-policy'] as string);
