@@ -80,6 +80,11 @@ const sections: readonly Section[] = [
       authentication: { meaning: `Sign-in sessions and the sign-in throttle. See ${link('authentication', 'authentication')}.`, type: 'object' },
       userInteraction: { meaning: `Your own sign-in, consent, sign-out and error pages instead of the built-in ones. See ${link('userInteraction', 'userinteraction')}.`, type: 'object' },
       pages: { meaning: `Language and branding of the built-in pages. See ${link('pages', 'pages')}.`, type: 'object' },
+      demoRelyingParty: {
+        meaning: `Serves a small relying party at \`/demo\` for trying the server; not for production. See ${link('demoRelyingParty', 'demorelyingparty')}.`,
+        type: 'object',
+        default: 'none (no `/demo` routes)',
+      },
       keyManagement: {
         meaning: `Signing algorithms and automatic key rotation. See ${link('keyManagement', 'keymanagement')}.`,
         type: 'object',
@@ -286,6 +291,15 @@ const sections: readonly Section[] = [
       productName: { meaning: 'The name shown at the top of every page and in its title.' },
       stylesheetUrl: { meaning: 'A CSS file loaded after the built-in one, to restyle the pages: a path on this server or an https URL.', type: 'string (path or https URL)', default: 'none' },
       logoUrl: { meaning: 'An image shown at the top of every page: a path on this server or an https URL.', type: 'string (path or https URL)', default: 'none' },
+    },
+  },
+  {
+    title: 'demoRelyingParty',
+    intro:
+      'Serves a small relying party at `/demo` for trying the server; not for production. `/demo/login` starts a sign-in with code + PKCE as the configured client, `/demo/callback` redeems the code over HTTP, validates the ID token against the published keys, calls userinfo and shows both. The client must be public (`"requireClientSecret": false`) with the redirect URI `{issuer}/demo/callback` (and, for the way back after sign-out, the post-logout redirect URI `{issuer}/demo`); the page says what is missing when it is not. Without this object there are no `/demo` routes. `demo/idproo.json` has it, for `npm start`.',
+    at: ['demoRelyingParty'],
+    fields: {
+      clientId: { meaning: 'The client the demo signs in as; it requests all the client\'s `allowedScopes`.' },
     },
   },
 ];

@@ -5,14 +5,27 @@ import { loadConfigFile } from '../config/load.ts';
 import { answerClientError } from '../http/client-error.ts';
 import type { IdProoConfig } from '../config/schema.ts';
 import { resolveDataKey } from '../keys/data-protection.ts';
+import { demoClientProblems, demoUrls, demoUser } from '../demo/demo-client.ts';
 import { createIdProo, type IdProo } from '../provider/create-idproo.ts';
 import { openStores } from '../stores/open-stores.ts';
 import { defaultHost, defaultIssuer, type StartOptions } from './options.ts';
 
 const shutdownGraceMs = 10_000;
 
-function banner(idproo: IdProo, config: IdProoConfig): string {
+/** With demoRelyingParty: the one URL that runs a whole sign-in, or where to read why it cannot at this issuer. */
+async function demoLine(idproo: IdProo, config: IdProoConfig): Promise<string | undefined> {
+  if (config.demoRelyingParty === undefined) return undefined;
+  const { clientId } = config.demoRelyingParty;
+  const urls = demoUrls(idproo.issuer);
+  const problems = demoClientProblems(clientId, await idproo.services.stores.clients.findClientById(clientId), idproo.issuer);
+  if (problems.length > 0) return `The demo sign-in does not work at this issuer; ${urls.home} says why.`;
+  const user = demoUser(config.users);
+  return `Try a sign-in: ${urls.login}${user === undefined ? '' : ` (user ${user.username}, password ${user.password})`}`;
+}
+
+function banner(idproo: IdProo, config: IdProoConfig, demo: string | undefined): string {
   const lines = ['', `IdProo is listening. Discovery: ${idproo.issuer}/.well-known/openid-configuration`];
+  if (demo !== undefined) lines.push(demo);
   // The demo configuration (demo/idproo.json) documents its client's secret, so the banner can show a working call.
   if (config.clients.some((c) => c.clientId === 'demo-service')) {
     lines.push('Get an access token for the demo client:', `  curl -s -u demo-service:demo-secret -d grant_type=client_credentials -d scope=demo-api ${idproo.issuer}/connect/token`);
@@ -70,7 +83,7 @@ export async function start(options: StartOptions, out: NodeJS.WritableStream = 
   }
   handle = idproo.handler;
   logger.info({ issuer: idproo.issuer, port, db: options.db.replace(/\/\/[^@]*@/, '//***@') }, 'idproo started');
-  out.write(banner(idproo, config));
+  out.write(banner(idproo, config, await demoLine(idproo, config)));
 
   let closing: Promise<void> | undefined;
   const close = () =>

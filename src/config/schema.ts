@@ -450,6 +450,13 @@ const pagesSchema = v.optional(
   {},
 );
 
+// A development aid, not a feature: src/demo/ reads only the client id.
+const demoRelyingPartySchema = v.optional(
+  strictObject({
+    clientId: nonEmpty('the client the demo signs in with, e.g. "demo-app": public, with the redirect URI {issuer}/demo/callback'),
+  }, 'must be an object such as { "clientId": "demo-app" }'),
+);
+
 /** OIDC Discovery §3: an http(s) URL without query or fragment; trailing slashes are dropped. */
 export const issuerSchema = v.pipe(
   v.string('must be a string'),
@@ -483,6 +490,7 @@ const configObject = strictObject(
     authentication: authenticationSchema,
     userInteraction: userInteractionSchema,
     pages: pagesSchema,
+    demoRelyingParty: demoRelyingPartySchema,
   },
   'must be a JSON object such as { "clients": [...] }',
 );
@@ -578,3 +586,4 @@ export type SecretConfig = ClientConfig['clientSecrets'][number];
 export type AuthenticationConfig = IdProoConfig['authentication'];
 export type UserInteractionConfig = IdProoConfig['userInteraction'];
 export type PagesConfig = IdProoConfig['pages'];
+export type DemoRelyingPartyConfig = NonNullable<IdProoConfig['demoRelyingParty']>;

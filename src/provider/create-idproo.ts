@@ -27,6 +27,7 @@ import { SessionService } from '../sessions/session-service.ts';
 import { createInteractionApi, type InteractionApi } from './interaction-api.ts';
 import { createPageKit } from './page-kit.ts';
 import { locales } from '../pages/index.ts';
+import { createDemoEndpoints } from '../demo/demo-endpoints.ts';
 import type { Services } from './services.ts';
 
 export interface IdProoOptions {
@@ -120,7 +121,8 @@ export async function createIdProo(options: IdProoOptions): Promise<IdProo> {
     uiLocales: locales,
   });
   const interactive = interactiveParts(services, config);
-  const handler = createRequestHandler(routes(services, grants, discovery, config.keyManagement.propagationTime, interactive), {
+  const demo = config.demoRelyingParty === undefined ? undefined : createDemoEndpoints({ services, demo: config.demoRelyingParty, pages: config.pages, users: config.users });
+  const handler = createRequestHandler(routes(services, grants, discovery, config.keyManagement.propagationTime, interactive, demo), {
     logger,
     events,
     maxBodyBytes: options.maxBodyBytes ?? defaultMaxBodyBytes,

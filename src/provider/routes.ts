@@ -2,6 +2,9 @@ import { createConsentEndpoint } from '../account/consent-endpoint.ts';
 import { createLoginEndpoint } from '../account/login-endpoint.ts';
 import type { SignInThrottle } from '../account/sign-in-throttle.ts';
 import { createAuthorizeCallbackEndpoint, createAuthorizeEndpoint } from '../authorize/authorize-endpoint.ts';
+import { demoPaths } from '../demo/demo-client.ts';
+import type { DemoEndpoints } from '../demo/demo-endpoints.ts';
+import { demoStylesheetEndpoint } from '../demo/demo-pages.ts';
 import { createDiscoveryEndpoint } from '../endpoints/discovery.ts';
 import { createIntrospectionEndpoint } from '../endpoints/introspect.ts';
 import { createJwksEndpoint } from '../endpoints/jwks.ts';
@@ -40,6 +43,8 @@ export function routes(
   discovery: Record<string, unknown>,
   propagationTime: number,
   interactive: InteractiveParts,
+  /** The demo relying party's pages, only when the configuration has demoRelyingParty. */
+  demo?: DemoEndpoints,
 ): Route[] {
   const discoveryEndpoint = createDiscoveryEndpoint(discovery);
   // RFC 9700 §2.6: browser apps call these, from the origins some client allows (`cors` on a route enables it).
@@ -65,5 +70,13 @@ export function routes(
     page(paths.logout, createLogoutPageEndpoint(logout)),
     page(paths.language, createLanguageEndpoint({ secure: interactive.secure }), ['GET']),
     page(paths.stylesheet, stylesheetEndpoint, ['GET']),
+    ...(demo === undefined
+      ? []
+      : [
+          page(demoPaths.home, demo.home, ['GET']),
+          page(demoPaths.login, demo.login, ['GET']),
+          page(demoPaths.callback, demo.callback, ['GET']),
+          page(demoPaths.stylesheet, demoStylesheetEndpoint, ['GET']),
+        ]),
   ];
 }

@@ -167,7 +167,8 @@ describe('the demo configuration', () => {
   it('is valid', async () => {
     const config = await loadConfigFile(demoFile);
     assert.deepEqual(config.keyManagement.signingAlgorithms, ['RS256', 'ES256']);
-    assert.deepEqual(config.clients.map((c) => c.clientId), ['demo-service', 'demo-service-reference']);
+    assert.deepEqual(config.clients.map((c) => c.clientId), ['demo-service', 'demo-service-reference', 'demo-app']);
+    assert.deepEqual(config.demoRelyingParty, { clientId: 'demo-app' });
     assert.equal(config.clients[1]!.accessTokenType, 'reference');
     assert.deepEqual(config.identityResources.map((r) => r.name), ['openid', 'profile', 'email']);
   });
