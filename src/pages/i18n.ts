@@ -59,8 +59,13 @@ const firstSupported = (tags: readonly string[]) => tags.map(localeOfTag).find((
 export interface LocaleHints {
   /** The `ui_locales` request parameter: BCP 47 tags separated by spaces, preferred first (OIDC Core §3.1.2.1). */
   readonly uiLocales?: string | undefined;
-  /** The language cookie's value: the user's own choice on an earlier page. */
+  /** The language cookie's value (`id`, or `id.<epoch seconds of the choice>`): the user's own choice on a page. */
   readonly cookie?: string | undefined;
+  /**
+   * A choice made this recently (ms before `now`) beats `ui_locales`: the user clicked the language
+   * switch on the page they are looking at, after the relying party's hint put it in another language.
+   */
+  readonly recentChoice?: { readonly now: number; readonly withinMs: number } | undefined;
   /** The Accept-Language request header. */
   readonly acceptLanguage?: string | undefined;
   readonly defaultLocale: Locale;
@@ -69,13 +74,25 @@ export interface LocaleHints {
 /**
  * The locale of a page. The client's `ui_locales` comes first, because the relying party passes on
  * what its user chose there; then the user's own choice on these pages; then the browser's
- * preference; then the configured default. A hint naming no supported language falls through.
+ * preference; then the configured default. A hint naming no supported language falls through. A
+ * choice the user made moments ago (`recentChoice`) comes before everything: it is the language switch
+ * on this very page.
  */
 export function negotiateLocale(hints: LocaleHints): Locale {
+  const choice = parseLanguageCookie(hints.cookie);
+  const recent = choice?.chosenAt !== undefined && hints.recentChoice !== undefined && hints.recentChoice.now - choice.chosenAt * 1000 <= hints.recentChoice.withinMs;
   return (
+    (recent ? choice!.locale : undefined) ??
     (hints.uiLocales ? firstSupported(hints.uiLocales.split(/\s+/)) : undefined) ??
-    (hints.cookie && (locales as readonly string[]).includes(hints.cookie) ? (hints.cookie as Locale) : undefined) ??
+    choice?.locale ??
     (hints.acceptLanguage ? firstSupported(acceptedLanguages(hints.acceptLanguage)) : undefined) ??
     hints.defaultLocale
   );
+}
+
+/** The language cookie: a supported locale, optionally with the epoch second it was chosen (`id.1733600000`). */
+export function parseLanguageCookie(value: string | undefined): { readonly locale: Locale; readonly chosenAt?: number } | undefined {
+  const match = value === undefined ? null : /^([a-z]{2})(?:\.(\d{1,12}))?$/.exec(value);
+  if (match === null || !(locales as readonly string[]).includes(match[1]!)) return undefined;
+  return { locale: match[1] as Locale, ...(match[2] === undefined ? {} : { chosenAt: Number(match[2]) }) };
 }

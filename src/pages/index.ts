@@ -4,7 +4,7 @@ export { errorPage, type ErrorPageModel } from './error-page.ts';
 export { formPostPage, type FormPostPageModel } from './form-post-page.ts';
 export { contentSecurityPolicy, pageHeaders, type PagePolicy } from './headers.ts';
 export { attributes, escapeHtml, html, Html, Attributes, isSafeUrl, trustedHtml, type HtmlValue } from './html.ts';
-export { languageCookieName, localeNames, localeOfTag, locales, messages, negotiateLocale, type Catalog, type Locale, type LocaleHints } from './i18n.ts';
+export { languageCookieName, localeNames, localeOfTag, locales, messages, negotiateLocale, parseLanguageCookie, type Catalog, type Locale, type LocaleHints } from './i18n.ts';
 export { createLanguageEndpoint, languageCookie, type LanguageEndpointOptions } from './language.ts';
 export { renderPage, scriptHash, type PageContent } from './layout.ts';
 export { loginPage, type LoginPageModel } from './login-page.ts';

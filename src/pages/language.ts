@@ -6,13 +6,16 @@ import { isSafeReturnPath } from './return-path.ts';
 export interface LanguageEndpointOptions {
   /** Whether the issuer is https: the cookie then carries Secure (RFC 6265 §4.1.2.5). */
   readonly secure: boolean;
+  /** Epoch ms now; the cookie records when the choice was made (see negotiateLocale's recentChoice). */
+  readonly now?: () => number;
 }
 
 const first = (query: FormPairs, name: string) => query.find(([key]) => key === name)?.[1];
 
 /** The language cookie: a year, all paths, not readable by scripts, sent on top-level navigations. */
 export function languageCookie(locale: Locale, options: LanguageEndpointOptions): string {
-  return `${languageCookieName}=${locale}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax${options.secure ? '; Secure' : ''}`;
+  const chosenAt = Math.floor((options.now ?? Date.now)() / 1000);
+  return `${languageCookieName}=${locale}.${chosenAt}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax${options.secure ? '; Secure' : ''}`;
 }
 
 /**

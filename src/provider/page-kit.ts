@@ -3,6 +3,7 @@ import { paths } from '../endpoints/paths.ts';
 import type { EndpointRequest, EndpointResponse } from '../endpoints/types.ts';
 import type { ErrorPresenter } from '../errors/error-response.ts';
 import type { InteractionPages } from '../interaction/pages.ts';
+import type { Clock } from '../util/clock.ts';
 import { consentPage, errorPage, formPostPage, languageCookieName, loginPage, logoutPage, negotiateLocale, signedOutPage, type PageContext } from '../pages/index.ts';
 
 /** The path and query of the page being rendered, for the language switch to come back to. */
@@ -17,13 +18,15 @@ function currentPath(request: EndpointRequest, path: string): string {
  * userInteraction.errorUrl set, errors go to the host's page instead, with the code, description and
  * request id in the query (the host escapes them).
  */
-export function createPageKit(settings: PagesConfig, userInteraction: UserInteractionConfig, issuer: string): { pages: InteractionPages; presenter: ErrorPresenter } {
+export function createPageKit(settings: PagesConfig, userInteraction: UserInteractionConfig, issuer: string, clock: Clock): { pages: InteractionPages; presenter: ErrorPresenter } {
   const context = (request: EndpointRequest, path: string, uiLocales: string | undefined, cookies: readonly string[] = [], formActions: readonly string[] = []): PageContext => ({
     locale: negotiateLocale({
       uiLocales,
       cookie: request.cookie(languageCookieName),
       acceptLanguage: request.header('accept-language'),
       defaultLocale: settings.defaultLocale,
+      // A switch clicked during this sign-in beats the relying party's ui_locales.
+      recentChoice: { now: clock.now(), withinMs: userInteraction.interactionLifetime * 1000 },
     }),
     requestId: request.requestId,
     settings,

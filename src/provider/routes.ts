@@ -68,7 +68,7 @@ export function routes(
     page(paths.consent, createConsentEndpoint(account)),
     page(paths.endSession, createEndSessionEndpoint(logout)),
     page(paths.logout, createLogoutPageEndpoint(logout)),
-    page(paths.language, createLanguageEndpoint({ secure: interactive.secure }), ['GET']),
+    page(paths.language, createLanguageEndpoint({ secure: interactive.secure, now: () => services.clock.now() }), ['GET']),
     page(paths.stylesheet, stylesheetEndpoint, ['GET']),
     ...(demo === undefined
       ? []

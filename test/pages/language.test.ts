@@ -20,7 +20,8 @@ function request(query: string, method = 'GET'): EndpointRequest {
   };
 }
 
-const endpoint = createLanguageEndpoint({ secure: false });
+const NOW = 1_750_000_000_000;
+const endpoint = createLanguageEndpoint({ secure: false, now: () => NOW });
 const answer = async (query: string, method?: string) => endpoint(request(query, method));
 
 describe('the language endpoint', () => {
@@ -28,13 +29,13 @@ describe('the language endpoint', () => {
     const response = await answer(`lang=id&return=${encodeURIComponent('/account/login?interaction=abc&x=1')}`);
     assert.equal(response.status, 303);
     assert.equal(response.headers.location, '/account/login?interaction=abc&x=1');
-    assert.deepEqual(response.headers['set-cookie'], ['idproo.lang=id; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax']);
+    assert.deepEqual(response.headers['set-cookie'], ['idproo.lang=id.1750000000; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax']);
     assert.equal(response.headers['cache-control'], 'no-store');
   });
 
   it('marks the cookie Secure behind an https issuer', async () => {
-    const response = await createLanguageEndpoint({ secure: true })(request('lang=en&return=/'));
-    assert.deepEqual(response.headers['set-cookie'], ['idproo.lang=en; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax; Secure']);
+    const response = await createLanguageEndpoint({ secure: true, now: () => NOW })(request('lang=en&return=/'));
+    assert.deepEqual(response.headers['set-cookie'], ['idproo.lang=en.1750000000; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax; Secure']);
   });
 
   it('ignores a language it does not know, and still returns', async () => {
@@ -80,7 +81,7 @@ describe('the language endpoint', () => {
   it('takes the first of repeated parameters', async () => {
     const response = await answer('lang=id&lang=en&return=/one&return=https://evil.example');
     assert.equal(response.headers.location, '/one');
-    assert.match(String(response.headers['set-cookie']), /idproo\.lang=id;/);
+    assert.match(String(response.headers['set-cookie']), /idproo\.lang=id\.\d+;/);
   });
 
   it('returns to / without a return parameter or with a broken query', async () => {
@@ -102,5 +103,18 @@ describe('the stylesheet endpoint', () => {
     assert.equal(response.headers['cache-control'], 'public, max-age=86400');
     assert.equal(response.headers['x-content-type-options'], 'nosniff');
     assert.match(String(response.body), /:focus-visible\s*\{[^}]*outline: 3px solid/);
+  });
+});
+
+describe('a recent choice on the page', () => {
+  it('beats ui_locales; an old one does not', async () => {
+    const { negotiateLocale } = await import('../../src/pages/index.ts');
+    const now = 1_750_000_000_000;
+    const hints = { uiLocales: 'id', defaultLocale: 'en' as const, recentChoice: { now, withinMs: 600_000 } };
+    assert.equal(negotiateLocale({ ...hints, cookie: `en.${now / 1000 - 60}` }), 'en');
+    assert.equal(negotiateLocale({ ...hints, cookie: `en.${now / 1000 - 3600}` }), 'id');
+    assert.equal(negotiateLocale({ ...hints, cookie: 'en' }), 'id');
+    assert.equal(negotiateLocale({ ...hints, uiLocales: undefined, cookie: 'en' }), 'en');
+    assert.equal(negotiateLocale({ ...hints, cookie: 'en.abc' }), 'id');
   });
 });
