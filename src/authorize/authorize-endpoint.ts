@@ -41,16 +41,18 @@ export function createAuthorizeEndpoint(deps: AuthorizeDeps): Endpoint {
   const { services } = deps;
   return async (request) => {
     let client: Client | undefined;
-    let authorization: AuthorizationRequest | undefined;
+    let uiLocales: string | undefined;
     try {
       const pairs = request.method === 'POST' ? await request.readForm() : request.readQuery();
+      // Even a page for a broken request speaks the user's language (OIDC Core §3.1.2.1 ui_locales).
+      uiLocales = pairs.find(([name]) => name === 'ui_locales')?.[1];
       const { clientId, redirectUri } = readClientAndRedirect(pairs);
       client = await services.stores.clients.findClientById(clientId);
       if (client === undefined || !client.enabled) throw new OAuthError('unauthorized_client', 'the client is unknown or disabled');
       // OIDC Core §3.1.2.1 makes redirect_uri required; a mismatch is never redirected (RFC 6749 §4.1.2.1).
       if (redirectUri === undefined) throw new OAuthError('invalid_request', 'the redirect_uri parameter is missing');
       if (!isRegisteredRedirectUri(client, redirectUri)) throw new OAuthError('invalid_request', 'the redirect_uri is not registered for this client');
-      authorization = validateAuthorizationRequest(pairs, client, redirectUri, await services.resources.get());
+      const authorization = validateAuthorizationRequest(pairs, client, redirectUri, await services.resources.get());
       let hintSubject: string | undefined;
       if (authorization.idTokenHint !== undefined) {
         const hint = await verifyIdTokenHint(authorization.idTokenHint, services);
@@ -62,7 +64,7 @@ export function createAuthorizeEndpoint(deps: AuthorizeDeps): Endpoint {
       const decision = await decide(authorization, client, progress, session, { stores: services.stores, now: services.clock.now() });
       return await proceed(deps, request, client, authorization, decision, progress, undefined);
     } catch (error) {
-      return answerFailure(deps, request, error, authorization?.uiLocales);
+      return answerFailure(deps, request, error, uiLocales);
     }
   };
 }

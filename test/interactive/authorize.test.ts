@@ -259,3 +259,16 @@ describe('authorization endpoint', () => {
     });
   });
 });
+
+describe('the error page of a request that cannot be redirected', () => {
+  it('speaks the language of ui_locales', async () => {
+    const server = await startTestServer({ config: interactiveConfig() });
+    try {
+      const page = await new TestBrowser(server.issuer).request(authorizeUrl(server.issuer, { client_id: 'nobody', ui_locales: 'id' }));
+      assert.equal(page.status, 400);
+      assert.match(page.text, /<html lang="id"/);
+    } finally {
+      await server.close();
+    }
+  });
+});
