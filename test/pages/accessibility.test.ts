@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
+import type { Browser, ConsoleMessage, Page } from 'playwright-core';
+import { launch, noChromium } from '../browser/harness.ts';
 import type { EndpointRequest, EndpointResponse } from '../../src/endpoints/types.ts';
 import { paths } from '../../src/endpoints/paths.ts';
 import { createLanguageEndpoint, loginPage, stylesheetEndpoint, type Locale } from '../../src/pages/index.ts';
 import { allPages, context } from './fixtures.ts';
 
-const executablePath = '/usr/bin/chromium';
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const axeSource = readFileSync(new URL(import.meta.resolve('axe-core/axe.min.js')), 'utf8');
 // A 1×1 transparent PNG, for the logos.
 const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
@@ -120,14 +119,14 @@ async function open(page: Page, base: string, locale: Locale, name: string) {
 
 const pageNames = Object.keys(allPages('en'));
 
-describe('the pages in Chromium', { skip: !existsSync(executablePath) && `no Chromium at ${executablePath}` }, () => {
+describe('the pages in Chromium', { skip: noChromium }, () => {
   const server = new PageServer();
   const client = new PageServer();
   let browser: Browser;
 
   before(async () => {
     await Promise.all([server.start(), client.start()]);
-    browser = await chromium.launch({ executablePath, args: chromiumArgs });
+    browser = await launch();
   });
   after(async () => {
     await browser?.close();
