@@ -148,7 +148,7 @@ function interactiveParts(services: Services, config: IdProoConfig): Interactive
   const secure = isSecureIssuer(issuer);
   const sessions = new SessionService({ stores, clock, events, authentication: config.authentication, secure });
   const interactions = new Interactions({ stores, clock, cookies: sessions.cookies, secure, lifetime: config.userInteraction.interactionLifetime });
-  const { pages, presenter } = createPageKit(config.pages, config.userInteraction, issuer, clock);
+  const { pages, presenter } = createPageKit(config.pages, config.userInteraction, issuer, clock, services.logger);
   // A configured page is a path on this server's origin or an absolute URL; the built-in ones sit under the issuer.
   const page = (configured: string | undefined, builtIn: string) => (configured === undefined ? issuer + builtIn : new URL(configured, issuer).href);
   return {

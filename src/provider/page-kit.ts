@@ -4,6 +4,7 @@ import type { EndpointRequest, EndpointResponse } from '../endpoints/types.ts';
 import type { ErrorPresenter } from '../errors/error-response.ts';
 import type { InteractionPages } from '../interaction/pages.ts';
 import type { Clock } from '../util/clock.ts';
+import type { Logger } from '../util/logger.ts';
 import { consentPage, errorPage, formPostPage, languageCookieName, loginPage, logoutPage, negotiateLocale, signedOutPage, type PageContext } from '../pages/index.ts';
 
 /** The path and query of the page being rendered, for the language switch to come back to. */
@@ -18,7 +19,13 @@ function currentPath(request: EndpointRequest, path: string): string {
  * userInteraction.errorUrl set, errors go to the host's page instead, with the code, description and
  * request id in the query (the host escapes them).
  */
-export function createPageKit(settings: PagesConfig, userInteraction: UserInteractionConfig, issuer: string, clock: Clock): { pages: InteractionPages; presenter: ErrorPresenter } {
+export function createPageKit(
+  settings: PagesConfig,
+  userInteraction: UserInteractionConfig,
+  issuer: string,
+  clock: Clock,
+  logger: Logger,
+): { pages: InteractionPages; presenter: ErrorPresenter } {
   const context = (request: EndpointRequest, path: string, uiLocales: string | undefined, cookies: readonly string[] = [], formActions: readonly string[] = []): PageContext => ({
     locale: negotiateLocale({
       uiLocales,
@@ -45,6 +52,8 @@ export function createPageKit(settings: PagesConfig, userInteraction: UserIntera
 
   const pages: InteractionPages = {
     error(request, shown, uiLocales, cookies = []) {
+      // The page shows the request id; this line carries it too, so a user's report finds the cause.
+      logger.info({ requestId: request.requestId, error: shown.error, description: shown.description, status: shown.status }, 'error page shown');
       if (errorUrl !== undefined) {
         const query = new URLSearchParams({ error: shown.error, ...(shown.description ? { error_description: shown.description } : {}), request_id: request.requestId });
         return {
