@@ -1,8 +1,9 @@
-import { checkLimit, grantFilterEntries } from '../arguments.ts';
+import { grantFilterEntries } from '../arguments.ts';
 import { whyNotConsumable } from '../consume-outcome.ts';
 import { DuplicateKeyError } from '../errors.ts';
 import type { ConsumeGrantResult, GrantStore, PersistedGrant } from '../types.ts';
 import { checkOpen, type Gate } from './gate.ts';
+import { removeExpiredEntries } from './remove-expired.ts';
 import { snapshot } from './snapshot.ts';
 
 export function createMemoryGrantStore(gate: Gate): GrantStore {
@@ -70,16 +71,7 @@ export function createMemoryGrantStore(gate: Gate): GrantStore {
     },
     async removeExpiredGrants(now, limit) {
       checkOpen(gate);
-      checkLimit(limit);
-      let removed = 0;
-      for (const [key, grant] of grants) {
-        if (removed >= limit) break;
-        if (grant.expiresAt <= now) {
-          grants.delete(key);
-          removed++;
-        }
-      }
-      return removed;
+      return removeExpiredEntries(grants, now, limit, (grant) => grant.expiresAt);
     },
   };
 }

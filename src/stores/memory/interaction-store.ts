@@ -1,8 +1,8 @@
-import { checkLimit } from '../arguments.ts';
 import { whyInteractionNotConsumable } from '../consume-outcome.ts';
 import { DuplicateKeyError } from '../errors.ts';
 import type { Interaction, InteractionStore } from '../types.ts';
 import { checkOpen, type Gate } from './gate.ts';
+import { removeExpiredEntries } from './remove-expired.ts';
 import { snapshot } from './snapshot.ts';
 
 export function createMemoryInteractionStore(gate: Gate): InteractionStore {
@@ -36,16 +36,7 @@ export function createMemoryInteractionStore(gate: Gate): InteractionStore {
     },
     async removeExpiredInteractions(now, limit) {
       checkOpen(gate);
-      checkLimit(limit);
-      let removed = 0;
-      for (const [key, interaction] of interactions) {
-        if (removed >= limit) break;
-        if (interaction.expiresAt <= now) {
-          interactions.delete(key);
-          removed++;
-        }
-      }
-      return removed;
+      return removeExpiredEntries(interactions, now, limit, (interaction) => interaction.expiresAt);
     },
   };
 }

@@ -1,6 +1,6 @@
-import { checkLimit } from '../arguments.ts';
 import type { RevocationStore } from '../types.ts';
 import { checkOpen, type Gate } from './gate.ts';
+import { removeExpiredEntries } from './remove-expired.ts';
 
 export function createMemoryRevocationStore(gate: Gate): RevocationStore {
   const expiries = new Map<string, number>();
@@ -16,16 +16,7 @@ export function createMemoryRevocationStore(gate: Gate): RevocationStore {
     },
     async removeExpiredRevocations(now, limit) {
       checkOpen(gate);
-      checkLimit(limit);
-      let removed = 0;
-      for (const [jti, expiresAt] of expiries) {
-        if (removed >= limit) break;
-        if (expiresAt <= now) {
-          expiries.delete(jti);
-          removed++;
-        }
-      }
-      return removed;
+      return removeExpiredEntries(expiries, now, limit, (expiresAt) => expiresAt);
     },
   };
 }

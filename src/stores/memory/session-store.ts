@@ -1,7 +1,8 @@
-import { checkLimit, sessionFilterEntries } from '../arguments.ts';
+import { sessionFilterEntries } from '../arguments.ts';
 import { DuplicateKeyError } from '../errors.ts';
 import type { SessionStore, UserSession } from '../types.ts';
 import { checkOpen, type Gate } from './gate.ts';
+import { removeExpiredEntries } from './remove-expired.ts';
 import { snapshot } from './snapshot.ts';
 
 export function createMemorySessionStore(gate: Gate): SessionStore {
@@ -45,16 +46,7 @@ export function createMemorySessionStore(gate: Gate): SessionStore {
     },
     async removeExpiredSessions(now, limit) {
       checkOpen(gate);
-      checkLimit(limit);
-      let removed = 0;
-      for (const [key, session] of sessions) {
-        if (removed >= limit) break;
-        if (session.expiresAt <= now) {
-          sessions.delete(key);
-          removed++;
-        }
-      }
-      return removed;
+      return removeExpiredEntries(sessions, now, limit, (session) => session.expiresAt);
     },
   };
 }

@@ -1,6 +1,6 @@
-import { checkLimit } from '../arguments.ts';
 import type { AttemptCount, SignInAttemptStore } from '../types.ts';
 import { checkOpen, type Gate } from './gate.ts';
+import { removeExpiredEntries } from './remove-expired.ts';
 
 export function createMemorySignInAttemptStore(gate: Gate): SignInAttemptStore {
   const counts = new Map<string, AttemptCount>();
@@ -31,16 +31,7 @@ export function createMemorySignInAttemptStore(gate: Gate): SignInAttemptStore {
     },
     async removeExpiredAttempts(now, limit) {
       checkOpen(gate);
-      checkLimit(limit);
-      let removed = 0;
-      for (const [key, count] of counts) {
-        if (removed >= limit) break;
-        if (count.expiresAt <= now) {
-          counts.delete(key);
-          removed++;
-        }
-      }
-      return removed;
+      return removeExpiredEntries(counts, now, limit, (count) => count.expiresAt);
     },
   };
 }
