@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { TestBrowser, field, submitLogin } from '../support/browser.ts';
-import { alice, authorizeUrl, interactiveConfig, pkce } from '../support/interactive.ts';
+import { alice, authorizeUrl, interactiveConfig, pkce, signedInBrowser } from '../support/interactive.ts';
 
 const web = (extra: Record<string, string> = {}) => ({
   client_id: 'web',
@@ -208,13 +208,7 @@ describe('authorization endpoint', () => {
   });
 
   describe('single sign-on and prompt', () => {
-    async function signedIn(): Promise<TestBrowser> {
-      const browser = new TestBrowser(issuer);
-      const login = await browser.navigate(authorizeUrl(issuer, web()));
-      const done = await submitLogin(browser, login, alice.username, alice.password);
-      assert.ok(response(done.location).get('code'));
-      return browser;
-    }
+    const signedIn = () => signedInBrowser(issuer, authorizeUrl(issuer, web()));
 
     it('a second client gets a code without the login form', async () => {
       const browser = await signedIn();

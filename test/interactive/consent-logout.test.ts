@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { TestBrowser, field, submitLogin, type Page } from '../support/browser.ts';
-import { alice, authorizeUrl, interactiveConfig, pkce } from '../support/interactive.ts';
+import { alice, authorizeUrl, interactiveConfig, pkce, signedInBrowser } from '../support/interactive.ts';
 
 const spa = (extra: Record<string, string> = {}) => ({
   client_id: 'spa',
@@ -95,13 +95,7 @@ describe('RP-initiated logout', () => {
     ...extra,
   });
 
-  async function signedIn(): Promise<TestBrowser> {
-    const browser = new TestBrowser(issuer);
-    const login = await browser.navigate(authorizeUrl(issuer, web()));
-    const done = await submitLogin(browser, login, alice.username, alice.password);
-    assert.ok(params(done.location).get('code'));
-    return browser;
-  }
+  const signedIn = () => signedInBrowser(issuer, authorizeUrl(issuer, web()));
 
   it('without a hint asks for confirmation, then signs out and redirects with state', async () => {
     const browser = await signedIn();

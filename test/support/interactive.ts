@@ -1,4 +1,6 @@
+import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
+import { TestBrowser, submitLogin } from './browser.ts';
 import type { IdProoConfigInput } from '../../src/config/schema.ts';
 
 export const alice = { username: 'alice', password: 'correct horse battery', subjectId: 'alice-1' };
@@ -62,4 +64,13 @@ export function pkce(): { verifier: string; challenge: string } {
 /** An authorization request URL for `clientId` with PKCE, `state` and `nonce`. */
 export function authorizeUrl(issuer: string, params: Record<string, string>): string {
   return `${issuer}/connect/authorize?${new URLSearchParams({ response_type: 'code', ...params })}`;
+}
+
+/** A browser in which alice has signed in through `authorizationUrl` (the client got its code). */
+export async function signedInBrowser(issuer: string, authorizationUrl: string): Promise<TestBrowser> {
+  const browser = new TestBrowser(issuer);
+  const login = await browser.navigate(authorizationUrl);
+  const done = await submitLogin(browser, login, alice.username, alice.password);
+  assert.ok(new URL(done.location!).searchParams.get('code'), `expected a code, got ${done.status} ${done.location ?? ''}`);
+  return browser;
 }
