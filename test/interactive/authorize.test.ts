@@ -266,3 +266,63 @@ describe('the error page of a request that cannot be redirected', () => {
     }
   });
 });
+
+describe('hostile authorization requests', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ config: interactiveConfig() });
+  });
+  after(() => server.close());
+  const web = (extra: Record<string, string> = {}) => ({
+    client_id: 'web',
+    redirect_uri: 'https://app.example.com/cb',
+    scope: 'openid',
+    code_challenge: pkce().challenge,
+    code_challenge_method: 'S256',
+    ...extra,
+  });
+
+  it('markup in state is escaped in the form_post page', async () => {
+    const page = await new TestBrowser(server.issuer).request(authorizeUrl(server.issuer, web({ response_mode: 'form_post', prompt: 'none', state: '"><script>alert(1)</script>' })));
+    assert.equal(page.status, 200);
+    assert.doesNotMatch(page.text, /<script>alert/);
+    assert.equal(field(page.text, 'state'), '"><script>alert(1)</script>');
+    assert.equal(field(page.text, 'error'), 'login_required');
+    assert.equal(field(page.text, 'iss'), server.issuer);
+  });
+
+  it('a form_post page posts to the registered redirect URI only', async () => {
+    const page = await new TestBrowser(server.issuer).request(authorizeUrl(server.issuer, web({ response_mode: 'form_post', prompt: 'none' })));
+    assert.match(page.text, /<form[^>]*action="https:\/\/app\.example\.com\/cb"/);
+    assert.match(page.headers.get('content-security-policy') ?? '', /form-action[^;]*https:\/\/app\.example\.com/);
+  });
+
+  it('an oversized POST body is refused with a page, not a redirect', async () => {
+    const body = new URLSearchParams({ ...web(), state: 'x'.repeat(2_000_000) }).toString();
+    const response = await fetch(`${server.issuer}/connect/authorize`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body, redirect: 'manual' });
+    assert.equal(response.status, 413);
+    assert.equal(response.headers.get('location'), null);
+    assert.match(response.headers.get('content-type') ?? '', /^text\/html/);
+  });
+
+  it('a long state (8 KB) comes back intact', async () => {
+    const state = 'x'.repeat(8192);
+    const page = await new TestBrowser(server.issuer).request(authorizeUrl(server.issuer, web({ prompt: 'none', state })));
+    assert.equal(new URL(page.location!).searchParams.get('state'), state);
+  });
+
+  it('broken percent-encoding in the query is a page', async () => {
+    const page = await new TestBrowser(server.issuer).request(`${server.issuer}/connect/authorize?client_id=web&state=%zz`);
+    assert.equal(page.status, 400);
+    assert.equal(page.location, undefined);
+  });
+
+  it('an authorization request by POST works like GET', async () => {
+    const browser = new TestBrowser(server.issuer);
+    const page = await browser.request(`${server.issuer}/connect/authorize`, { form: web({ response_type: 'code', prompt: 'none', state: 'posted' }) });
+    assert.equal(page.status, 303, page.text);
+    const params = new URL(page.location!).searchParams;
+    assert.equal(params.get('error'), 'login_required');
+    assert.equal(params.get('state'), 'posted');
+  });
+});
