@@ -13,7 +13,7 @@ export const caseLabels: Record<CaseId, string> = {
   'cc-es256': 'client_credentials ES256 JWT',
   'cc-rs256': 'client_credentials RS256 JWT',
   introspection: 'introspection (reference)',
-  'cc-cpu': 'client_credentials ES256, CPU ref.',
+  'cc-cpu': 'client_credentials, CPU ref.',
   flow: 'code flow + sign-in (flows/s)',
   'flow-light': 'code flow, trivial hash (flows/s)',
   refresh: 'refresh_token grant, rotating',
@@ -26,6 +26,8 @@ export interface InteractiveSettings {
   readonly flowConcurrency: number;
   /** Refresh token chains, one request in flight each. */
   readonly refreshConcurrency: number;
+  /** The group's one signing algorithm (both servers). */
+  readonly alg: 'ES256' | 'RS256';
 }
 
 /** Which of a server's clients an interactive case uses: IdProo's "web" (JWT access tokens) or "web-ref" (reference). */
@@ -80,7 +82,7 @@ export async function prepareCase(server: ServerHandle, id: CaseId, settings: In
   const discovery = json((await send(discoveryUrl)).body) ?? {};
   switch (id) {
     case 'cc-cpu':
-      return { ...(await prepareCase(server, 'cc-es256', settings)), id };
+      return { ...(await prepareCase(server, settings.alg === 'RS256' ? 'cc-rs256' : 'cc-es256', settings)), id };
     case 'flow':
     case 'flow-light':
     case 'refresh':

@@ -78,15 +78,16 @@ const starts = count('BENCH_STARTS', 5, true);
 const profile = process.env.BENCH_PROFILE === '1';
 const only = new Set((process.env.BENCH_ONLY ?? 'idproo,idproo-ref,oidc-provider,bare,floor,floor-tuned').split(',').map((s) => s.trim()));
 const onlyCases = new Set((process.env.BENCH_CASES ?? 'discovery,jwks,cc-es256,cc-rs256,introspection,cc-cpu,flow,flow-light,refresh,userinfo').split(',').map((s) => s.trim()));
+const interactiveAlg = process.env.BENCH_INTERACTIVE_ALG ?? 'ES256';
+if (interactiveAlg !== 'ES256' && interactiveAlg !== 'RS256') throw new Error(`BENCH_INTERACTIVE_ALG must be ES256 or RS256, got "${interactiveAlg}"`);
 const interactiveSettings: InteractiveSettings = {
   flowConcurrency: count('BENCH_FLOW_CONCURRENCY', 8),
   refreshConcurrency: count('BENCH_REFRESH_CONCURRENCY', connections),
+  alg: interactiveAlg,
 };
 // A flow takes tens of ms of argon2id: 1 s rounds hold too few flows to be steady.
 const flowRoundSeconds = count('BENCH_FLOW_ROUND', Math.max(2, roundSeconds));
 const flowRounds = Math.max(1, Math.round(duration / flowRoundSeconds));
-const interactiveAlg = process.env.BENCH_INTERACTIVE_ALG ?? 'ES256';
-if (interactiveAlg !== 'ES256' && interactiveAlg !== 'RS256') throw new Error(`BENCH_INTERACTIVE_ALG must be ES256 or RS256, got "${interactiveAlg}"`);
 const loadgen: LoadGenerator = chooseLoadGenerator();
 const placement = choosePlacement();
 /** A run during which other processes took more than this many cores is "noisy". */
