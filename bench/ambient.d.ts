@@ -39,5 +39,15 @@ declare module 'oidc-provider' {
     constructor(issuer: string, configuration: Record<string, unknown>);
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
     on(event: string, listener: (...args: unknown[]) => void): this;
+    interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<unknown>;
+    interactionFinished(req: IncomingMessage, res: ServerResponse, result: Record<string, unknown>, options?: { mergeWithLastSubmission?: boolean }): Promise<void>;
+    readonly Client: { find(id: string): Promise<Record<string, unknown> | undefined> };
+    readonly Grant: new (properties: { accountId: string; clientId: string | undefined }) => { addOIDCScope(scope: string): void; save(): Promise<string> };
+  }
+}
+
+declare module 'oidc-provider/lib/adapters/memory_adapter.js' {
+  export default class MemoryAdapter {
+    constructor(model: string, store: { get(key: string): unknown; set(key: string, value: unknown, options?: { maxAge?: number }): void; delete(key: string): void });
   }
 }

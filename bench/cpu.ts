@@ -50,6 +50,8 @@ export interface CpuUsage {
   readonly softirq: number;
   /** Cores the hypervisor took away (steal time). */
   readonly steal: number;
+  /** The measured wall time, s: server × seconds is the server's CPU time. */
+  readonly seconds: number;
 }
 
 export interface CpuMeter {
@@ -86,6 +88,7 @@ export function startCpuMeter(serverPid: number | undefined, loadgenInProcess: b
         other: Math.max(0, charged - server - loadgen - own),
         softirq: cores(machine1.softirq - machine0.softirq),
         steal: cores(machine1.steal - machine0.steal),
+        seconds,
       };
     },
   };

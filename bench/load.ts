@@ -22,7 +22,8 @@ export interface LoadRequest {
 }
 
 export interface LoadResult {
-  readonly tool: LoadGenerator;
+  /** 'node': a scripted closed loop in this process (bench/flows.ts). */
+  readonly tool: LoadGenerator | 'node';
   readonly requests: number;
   readonly seconds: number;
   readonly rps: number;
@@ -34,6 +35,8 @@ export interface LoadResult {
   /** Connect/read/write errors (socket-level). */
   readonly errors: number;
   readonly timeouts: number;
+  /** The first error of a scripted run (bench/flows.ts). */
+  readonly firstError?: string;
 }
 
 export function wrkAvailable(): boolean {
