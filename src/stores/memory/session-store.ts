@@ -7,6 +7,8 @@ import { snapshot } from './snapshot.ts';
 
 export function createMemorySessionStore(gate: Gate): SessionStore {
   const sessions = new Map<string, UserSession>();
+  // The sids in use, so a duplicate is found without a scan: sign-in must not slow as sessions pile up.
+  const sessionIds = new Set<string>();
   const live = (key: string, now: number) => {
     const session = sessions.get(key);
     return session !== undefined && session.expiresAt > now ? session : undefined;
@@ -15,8 +17,9 @@ export function createMemorySessionStore(gate: Gate): SessionStore {
     async createSession(session) {
       checkOpen(gate);
       if (sessions.has(session.key)) throw new DuplicateKeyError('session', session.key);
-      for (const other of sessions.values()) if (other.sessionId === session.sessionId) throw new DuplicateKeyError('session id', session.sessionId);
+      if (sessionIds.has(session.sessionId)) throw new DuplicateKeyError('session id', session.sessionId);
       sessions.set(session.key, snapshot(session));
+      sessionIds.add(session.sessionId);
     },
     async findSession(key, now) {
       checkOpen(gate);
@@ -35,6 +38,7 @@ export function createMemorySessionStore(gate: Gate): SessionStore {
       checkOpen(gate);
       const session = sessions.get(key);
       sessions.delete(key);
+      if (session !== undefined) sessionIds.delete(session.sessionId);
       return session;
     },
     async listSessions(filter, now) {
@@ -46,7 +50,7 @@ export function createMemorySessionStore(gate: Gate): SessionStore {
     },
     async removeExpiredSessions(now, limit) {
       checkOpen(gate);
-      return removeExpiredEntries(sessions, now, limit, (session) => session.expiresAt);
+      return removeExpiredEntries(sessions, now, limit, (session) => session.expiresAt, (session) => sessionIds.delete(session.sessionId));
     },
   };
 }
