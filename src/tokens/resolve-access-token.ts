@@ -3,6 +3,7 @@ import type { Services } from '../provider/services.ts';
 import { epochSeconds } from '../util/clock.ts';
 import { handleKey } from '../util/crypto.ts';
 import { accessTokenJwtType, referenceTokenGrantType, type AccessTokenClaims } from './access-token-claims.ts';
+import { VerifiedJwts } from './verified-jwts.ts';
 
 export interface ResolvedAccessToken {
   readonly format: 'jwt' | 'reference';
@@ -10,6 +11,36 @@ export interface ResolvedAccessToken {
 }
 
 const looksLikeJwt = (token: string): boolean => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(token);
+
+// One cache per provider: its key service stands for it (tokens of one issuer, verified with its keys).
+const caches = new WeakMap<object, VerifiedJwts>();
+
+/** The claims of a live JWT access token of this issuer, verified once (VerifiedJwts), expiry checked at every use. */
+async function verifiedClaims(token: string, services: Pick<Services, 'issuer' | 'keys'>, now: number): Promise<AccessTokenClaims | undefined> {
+  let cache = caches.get(services.keys);
+  if (cache === undefined) caches.set(services.keys, (cache = new VerifiedJwts()));
+  const known = cache.get(token);
+  if (known !== undefined) {
+    if (known.exp > epochSeconds(now)) return known;
+    cache.delete(token);
+    return undefined;
+  }
+  try {
+    const { payload } = await jwtVerify(token, await services.keys.verificationKeys(), {
+      issuer: services.issuer,
+      typ: accessTokenJwtType,
+      algorithms: [...services.keys.algorithms],
+      currentDate: new Date(now),
+      requiredClaims: ['exp', 'jti', 'client_id'],
+    });
+    // Frozen: every later request with this token shares the object.
+    const claims = Object.freeze(payload) as AccessTokenClaims;
+    cache.add(token, claims);
+    return claims;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Finds the claims of an access token this server issued and that is still valid: a JWT verified
@@ -28,20 +59,9 @@ export async function resolveAccessToken(token: string, services: Pick<Services,
 async function resolveIssuedToken(token: string, services: Pick<Services, 'issuer' | 'clock' | 'keys' | 'stores'>): Promise<ResolvedAccessToken | undefined> {
   const now = services.clock.now();
   if (looksLikeJwt(token)) {
-    try {
-      const { payload } = await jwtVerify(token, await services.keys.verificationKeys(), {
-        issuer: services.issuer,
-        typ: accessTokenJwtType,
-        algorithms: [...services.keys.algorithms],
-        currentDate: new Date(now),
-        requiredClaims: ['exp', 'jti', 'client_id'],
-      });
-      const claims = payload as AccessTokenClaims;
-      if (await services.stores.revocations.isTokenRevoked(claims.jti)) return undefined;
-      return { format: 'jwt', claims };
-    } catch {
-      return undefined;
-    }
+    const claims = await verifiedClaims(token, services, now);
+    if (claims === undefined || (await services.stores.revocations.isTokenRevoked(claims.jti))) return undefined;
+    return { format: 'jwt', claims };
   }
   if (token.length > 512) return undefined;
   const grant = await services.stores.grants.getGrant(handleKey(token));
