@@ -1,11 +1,11 @@
 import type { Services } from '../provider/services.ts';
 import type { ResourceIndex } from '../resources/resource-index.ts';
-import type { ApiResource, Client, User } from '../stores/types.ts';
+import type { Client, User } from '../stores/types.ts';
 import { identityClaimTypes, userClaims } from '../users/claims.ts';
 import { resolveAudience } from '../validation/resource-indicators.ts';
 import { issueAccessToken } from './access-token.ts';
 import { issueIdToken } from './id-token.ts';
-import { issueRefreshToken } from './refresh-token.ts';
+import { accessTokenClaimTypes, issueRefreshToken } from './refresh-token.ts';
 
 /** OIDC Core §3.1.2.1: the scope that makes a request an OpenID Connect one, and earns an ID token. */
 export const openidScope = 'openid';
@@ -63,14 +63,6 @@ function knownScopes(request: UserTokenRequest, index: ResourceIndex, offline: b
   );
 }
 
-/** The user's claims an access token for these APIs carries: the `userClaims` of its resources and of its API scopes. */
-function accessTokenClaimTypes(resources: readonly ApiResource[], apiScopes: readonly string[], index: ResourceIndex): Set<string> {
-  const types = new Set<string>();
-  for (const resource of resources) for (const type of resource.userClaims) types.add(type);
-  for (const scope of apiScopes) for (const type of index.apiScopes.get(scope)?.userClaims ?? []) types.add(type);
-  return types;
-}
-
 /**
  * Issues the tokens of a user's grant, the same for the authorization code and the refresh token grant:
  * an access token for the API scopes (audience and signing algorithm from their resources, RFC 8707
@@ -106,7 +98,7 @@ export async function issueUserTokens(
       signingAlgorithm: audience.signingAlgorithm,
       authTime: request.authTime,
       sessionId: request.sessionId,
-      userClaims: userClaims(user, accessTokenClaimTypes(audience.resources, audience.scopes, index)),
+      userClaims: userClaims(user, accessTokenClaimTypes(audience.scopes, audience.resources, index)),
       jti: request.accessTokenJti,
       familyId: request.familyId,
     },
