@@ -108,7 +108,8 @@ export class SessionService {
   }
 
   #cookie(handle: string, session: UserSession): string {
-    const maxAge = session.persistent ? (session.expiresAt - this.#deps.clock.now()) / 1000 : undefined;
+    // From the record's own times, both set at one reading of the clock: a second reading could round a second off.
+    const maxAge = session.persistent ? (session.expiresAt - session.lastActivityAt) / 1000 : undefined;
     return setCookie(this.cookies.session, handle, { secure: this.#deps.secure, sameSite: 'Lax', ...(maxAge === undefined ? {} : { maxAge }) });
   }
 }
