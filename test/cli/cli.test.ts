@@ -516,6 +516,14 @@ describe('idproo start', { concurrency: 4 }, () => {
     assert.doesNotMatch(stderr, /hunter2/);
   });
 
+  it('with a postgres --db and no IDPROO_DATA_KEY exits 2 and says why the nodes need one', async () => {
+    const { code, stderr } = await run(['start', '--config', demo, '--db', 'postgres://user:hunter2@db/idproo', '--port', '0']);
+    assert.equal(code, 2);
+    assert.match(stderr, /a PostgreSQL database needs IDPROO_DATA_KEY, the same on every node/);
+    assert.match(stderr, /openssl rand -base64 32/);
+    assert.doesNotMatch(stderr, /hunter2/);
+  });
+
   it('with an unreachable postgres --db exits 1 naming the server, never the password', async () => {
     const { code, stderr } = await run(['start', '--config', demo, '--db', 'postgres://user:hunter2@127.0.0.1:1/idproo', '--port', '0'], {
       env: env({ IDPROO_DATA_KEY: randomBytes(32).toString('base64') }),
