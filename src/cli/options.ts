@@ -51,12 +51,20 @@ export function parseStartOptions(args: readonly string[], env: Env): StartOptio
   }
   const logLevel = env.IDPROO_LOG_LEVEL ?? 'info';
   if (!logLevels.includes(logLevel)) throw new UsageError(`IDPROO_LOG_LEVEL must be one of ${logLevels.join(', ')}, not "${logLevel}"`);
+  const db = values.db ?? env.IDPROO_DB ?? 'sqlite:./data/idproo.db';
+  // Every node decrypts the signing keys in the shared database with this key; a key made up at start
+  // would make the keys written by the last start unreadable. A SQLite file keeps one beside itself.
+  if (/^postgres(ql)?:/i.test(db) && !env.IDPROO_DATA_KEY) {
+    throw new UsageError(
+      'a PostgreSQL database needs IDPROO_DATA_KEY, the same on every node: it encrypts the signing keys stored there; make one with: openssl rand -base64 32',
+    );
+  }
   return {
     config: values.config ?? env.IDPROO_CONFIG ?? 'idproo.json',
     port,
     host: values.host ?? env.IDPROO_HOST,
     issuer: issuer?.success ? issuer.data : undefined,
-    db: values.db ?? env.IDPROO_DB ?? 'sqlite:./data/idproo.db',
+    db,
     dataKey: env.IDPROO_DATA_KEY,
     logLevel,
   };
@@ -94,11 +102,12 @@ Options for start (each also read from the environment variable shown):
   -p, --port N        port to listen on                    IDPROO_PORT     default: 5000
       --host H        address to listen on                 IDPROO_HOST     default: 127.0.0.1
       --issuer URL    issuer URL (overrides the config)    IDPROO_ISSUER   default: see below
-      --db URL        sqlite:PATH or memory:               IDPROO_DB       default: sqlite:./data/idproo.db
+      --db URL        sqlite:PATH, postgres://… or memory: IDPROO_DB       default: sqlite:./data/idproo.db
 
 Environment only:
   IDPROO_DATA_KEY     32 bytes (base64 or hex) that encrypt signing keys at rest; without it a key
-                      file is created beside the database. Production must set it.
+                      file is created beside a SQLite database. Production must set it; PostgreSQL
+                      needs it, the same on every node.
   IDPROO_LOG_LEVEL    trace, debug, info (default), warn, error, silent
 
 The issuer is --issuer, else IDPROO_ISSUER, else "issuer" in the configuration file, else

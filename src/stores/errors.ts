@@ -58,7 +58,7 @@ export class DatabaseInUseError extends Error {
   constructor(path: string, lockFile: string, options?: ErrorOptions) {
     super(
       `the SQLite database ${path} is in use by another IdProo process (it holds the lock on ${lockFile}); ` +
-        'a SQLite file serves one process, so stop the other one first, or, to run several processes on one database, use PostgreSQL (supported from the next release)',
+        'a SQLite file serves one process, so stop the other one first, or, to run several processes on one database, use PostgreSQL (--db postgres://…)',
       options,
     );
     this.name = 'DatabaseInUseError';

@@ -509,10 +509,27 @@ describe('idproo start', { concurrency: 4 }, () => {
   });
 
   it('with an unsupported --db exits 1 and lists the accepted forms', async () => {
-    const { code, stderr } = await run(['start', '--config', demo, '--db', 'postgres://user:hunter2@db/idproo', '--port', '0']);
+    const { code, stderr } = await run(['start', '--config', demo, '--db', 'mysql://user:hunter2@db/idproo', '--port', '0']);
     assert.equal(code, 1);
-    assert.match(stderr, /postgres is not supported yet/);
-    assert.match(stderr, /memory:/);
+    assert.match(stderr, /store scheme "mysql:" is not supported/);
+    assert.match(stderr, /memory:.*postgres:\/\//);
+    assert.doesNotMatch(stderr, /hunter2/);
+  });
+
+  it('with a postgres --db and no IDPROO_DATA_KEY exits 2 and says why the nodes need one', async () => {
+    const { code, stderr } = await run(['start', '--config', demo, '--db', 'postgres://user:hunter2@db/idproo', '--port', '0']);
+    assert.equal(code, 2);
+    assert.match(stderr, /a PostgreSQL database needs IDPROO_DATA_KEY, the same on every node/);
+    assert.match(stderr, /openssl rand -base64 32/);
+    assert.doesNotMatch(stderr, /hunter2/);
+  });
+
+  it('with an unreachable postgres --db exits 1 naming the server, never the password', async () => {
+    const { code, stderr } = await run(['start', '--config', demo, '--db', 'postgres://user:hunter2@127.0.0.1:1/idproo', '--port', '0'], {
+      env: env({ IDPROO_DATA_KEY: randomBytes(32).toString('base64') }),
+    });
+    assert.equal(code, 1);
+    assert.match(stderr, /opening the PostgreSQL store at 127\.0\.0\.1:1\/idproo failed: .*ECONNREFUSED/);
     assert.doesNotMatch(stderr, /hunter2/);
   });
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { openStores } from '../../src/stores/open-stores.ts';
+import { createTestDatabase, noPostgres } from './test-database.ts';
 import { fullClient } from './fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'idproo-open-stores-'));
@@ -33,17 +34,29 @@ describe('openStores', () => {
     }
   });
 
-  it('says postgres is not supported yet, without echoing the URL', async () => {
-    for (const url of ['postgres://app:s3cret@db/idproo', 'postgresql://app:s3cret@db/idproo']) {
+  it('opens postgres:// and postgresql:// URLs, and says what failed without echoing the password', async () => {
+    for (const url of ['postgres://app:s3cret@127.0.0.1:1/idproo', 'postgresql://app:s3cret@127.0.0.1:1/idproo']) {
       await assert.rejects(
         openStores(url),
-        (error: Error) => /postgres is not supported yet/.test(error.message) && !error.message.includes('s3cret'),
+        (error: Error) => /opening the PostgreSQL store at 127\.0\.0\.1:1\/idproo failed/.test(error.message) && !error.message.includes('s3cret'),
       );
     }
   });
 
+  it('opens a PostgreSQL database', { skip: noPostgres }, async () => {
+    const database = await createTestDatabase();
+    try {
+      const stores = await openStores(database.url);
+      await stores.clients.saveClient(fullClient('a'));
+      assert.deepEqual(await stores.clients.findClientById('a'), fullClient('a'));
+      await stores.close();
+    } finally {
+      await database.drop();
+    }
+  });
+
   it('names the accepted forms for anything else', async () => {
-    for (const url of ['', 'mysql://db/x', 'sqlite:', 'sqlite://data/x.db', 'memory', './idproo.db']) {
+    for (const url of ['', 'mysql://db/x', 'sqlite:', 'sqlite://data/x.db', 'memory', './idproo.db', 'postgres:idproo']) {
       await assert.rejects(openStores(url), /"memory:".*"sqlite:PATH"/, url);
     }
   });

@@ -1,0 +1,1 @@
+export { openPostgresStores, type PostgresStoreOptions } from './postgres-stores.ts';
