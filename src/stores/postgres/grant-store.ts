@@ -1,53 +1,16 @@
-import { checkLimit, grantFilterEntries, type GrantFilterField } from '../arguments.ts';
+import { checkLimit, grantFilterEntries } from '../arguments.ts';
+import { grantColumns, grantFilterColumns, toGrant, type GrantRow } from '../grant-row.ts';
 import { whyNotConsumable } from '../consume-outcome.ts';
 import { DuplicateKeyError } from '../errors.ts';
 import type { ConsumeGrantResult, GrantFilter, GrantStore, PersistedGrant } from '../types.ts';
 import type { Database } from './database.ts';
 import { uniqueViolation } from './unique-violation.ts';
 
-type GrantRow = {
-  key: string;
-  type: string;
-  client_id: string;
-  subject_id: string | null;
-  session_id: string | null;
-  created_at: number;
-  expires_at: number;
-  consumed_at?: number | null;
-  family_id: string | null;
-  data: string;
-};
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-const columns = 'key, type, client_id, subject_id, session_id, created_at, expires_at, consumed_at, family_id, data';
+const columns = grantColumns;
+const filterColumns = grantFilterColumns;
 // RETURNING yields post-update values, so a consume leaves consumed_at out to return the grant as it was before.
 const columnsBeforeConsume = 'key, type, client_id, subject_id, session_id, created_at, expires_at, family_id, data';
 
-const filterColumns: Record<GrantFilterField, string> = {
-  clientId: 'client_id',
-  subjectId: 'subject_id',
-  sessionId: 'session_id',
-  familyId: 'family_id',
-  type: 'type',
-};
-
-// NULL columns become absent properties (not `undefined` ones), matching what the memory store returns.
-function toGrant(row: GrantRow): PersistedGrant {
-  const grant: Mutable<PersistedGrant> = {
-    key: row.key,
-    type: row.type,
-    clientId: row.client_id,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    data: row.data,
-  };
-  if (row.subject_id !== null) grant.subjectId = row.subject_id;
-  if (row.session_id !== null) grant.sessionId = row.session_id;
-  if (row.consumed_at !== undefined && row.consumed_at !== null) grant.consumedAt = row.consumed_at;
-  if (row.family_id !== null) grant.familyId = row.family_id;
-  return grant;
-}
 
 const grantOf = (rows: GrantRow[]) => (rows[0] === undefined ? undefined : toGrant(rows[0]));
 
