@@ -8,6 +8,8 @@ export interface TcpProxy {
   stop(): Promise<void>;
   /** Listens again on the same port. */
   start(): Promise<void>;
+  /** Cuts every open connection and accepts new ones without ever answering, as an unreachable network would. */
+  blackhole(): void;
 }
 
 /** A TCP proxy on 127.0.0.1 to `target`, for a test to take a server out of reach and bring it back. */
@@ -19,11 +21,13 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     socket.on('error', () => socket.destroy());
   };
   let server: Server | undefined;
+  let silent = false;
   const listen = (port: number) =>
     new Promise<number>((resolve, reject) => {
       const next = createServer((client) => {
-        const upstream = createConnection(target);
         track(client);
+        if (silent) return;
+        const upstream = createConnection(target);
         track(upstream);
         client.on('close', () => upstream.destroy());
         upstream.on('close', () => client.destroy());
@@ -45,7 +49,12 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       if (closing) await new Promise<void>((resolve) => closing.close(() => resolve()));
     },
     async start() {
+      silent = false;
       await listen(port);
+    },
+    blackhole() {
+      silent = true;
+      for (const socket of sockets) socket.destroy();
     },
   };
 }
