@@ -1,7 +1,8 @@
 #!/usr/bin/env -S node --max-semi-space-size=1
 import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfigFile } from '../config/load.ts';
-import { helpText, parseStartOptions, UsageError } from './options.ts';
+import { migrateDatabase } from './migrate.ts';
+import { helpText, parseMigrateOptions, parseStartOptions, UsageError } from './options.ts';
 import { start } from './start.ts';
 
 const version = (): string => (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -25,6 +26,15 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
     if (rest.length !== 2) throw new UsageError('config check needs exactly one FILE, e.g. idproo config check idproo.json');
     await loadConfigFile(rest[1]!);
     process.stdout.write(`${rest[1]}: valid\n`);
+    return 0;
+  }
+  if (command === 'migrate') {
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(helpText);
+      return 0;
+    }
+    const { db } = parseMigrateOptions(rest, process.env);
+    process.stdout.write(`${await migrateDatabase(db)}\n`);
     return 0;
   }
   if (command === 'start') {

@@ -20,6 +20,8 @@ export class UsageError extends Error {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+const defaultDb = 'sqlite:./data/idproo.db';
+
 /** Flags win over environment variables, which win over defaults. */
 export function parseStartOptions(args: readonly string[], env: Env): StartOptions {
   let values;
@@ -51,7 +53,7 @@ export function parseStartOptions(args: readonly string[], env: Env): StartOptio
   }
   const logLevel = env.IDPROO_LOG_LEVEL ?? 'info';
   if (!logLevels.includes(logLevel)) throw new UsageError(`IDPROO_LOG_LEVEL must be one of ${logLevels.join(', ')}, not "${logLevel}"`);
-  const db = values.db ?? env.IDPROO_DB ?? 'sqlite:./data/idproo.db';
+  const db = values.db ?? env.IDPROO_DB ?? defaultDb;
   // Every node decrypts the signing keys in the shared database with this key; a key made up at start
   // would make the keys written by the last start unreadable. A SQLite file keeps one beside itself.
   if (/^postgres(ql)?:/i.test(db) && !env.IDPROO_DATA_KEY) {
@@ -68,6 +70,19 @@ export function parseStartOptions(args: readonly string[], env: Env): StartOptio
     dataKey: env.IDPROO_DATA_KEY,
     logLevel,
   };
+}
+
+/** `idproo migrate [--db URL]`: the database as `start` would open it (flag, then IDPROO_DB, then the default). */
+export function parseMigrateOptions(args: readonly string[], env: Env): { readonly db: string } {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: [...args], strict: true, allowPositionals: false, options: { db: { type: 'string' } } }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const db = values.db ?? env.IDPROO_DB ?? defaultDb;
+  if (db === 'memory:') throw new UsageError('memory: keeps no schema to migrate; give --db sqlite:PATH or --db postgres://…');
+  return { db };
 }
 
 /** Where `idproo start` listens when no host is given: this machine only. */
@@ -95,9 +110,10 @@ export const helpText = `IdProo: an OpenID Connect and OAuth 2.0 server
 Usage:
   idproo start [options]         start the server
   idproo config check FILE       validate a configuration file and exit (0 valid, 1 invalid)
+  idproo migrate [--db URL]      bring the database schema up to date and exit
   idproo --help | --version
 
-Options for start (each also read from the environment variable shown):
+Options for start (each also read from the environment variable shown; migrate takes --db):
   -c, --config FILE   configuration file (JSON)           IDPROO_CONFIG   default: idproo.json
   -p, --port N        port to listen on                    IDPROO_PORT     default: 5000
       --host H        address to listen on                 IDPROO_HOST     default: 127.0.0.1

@@ -17,4 +17,7 @@ export const paths = {
   error: '/account/error',
   language: '/account/language',
   stylesheet: '/assets/idproo.css',
+  /** Probes for orchestrators (Kubernetes liveness and readiness); not advertised in discovery. */
+  liveness: '/health/live',
+  readiness: '/health/ready',
 } as const;

@@ -1,7 +1,8 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { EndpointResponse } from '../endpoints/types.ts';
 import { defaultErrors, type ErrorPresenter } from '../errors/error-response.ts';
-import { isOAuthError, OAuthError } from '../errors/oauth-error.ts';
+import { OAuthError } from '../errors/oauth-error.ts';
+import { asOAuthError } from '../errors/store-failure.ts';
 import type { Logger } from '../util/logger.ts';
 
 export function writeResponse(res: ServerResponse, response: EndpointResponse, headOnly = false): void {
@@ -20,15 +21,17 @@ export function writeResponse(res: ServerResponse, response: EndpointResponse, h
 }
 
 /**
- * Any failure becomes the route's error answer. What is not an OAuthError is a bug or an outage: the
- * client gets server_error with generic text and the request id, the log gets the rest.
+ * Any failure becomes the route's error answer. What errors/ does not map to an OAuthError (an
+ * unreachable database becomes temporarily_unavailable) is a bug: the client gets server_error with
+ * generic text and the request id, the log gets the rest.
  */
-export function failureResponse(error: unknown, requestId: string, logger: Logger, present: ErrorPresenter = defaultErrors): EndpointResponse {
-  if (isOAuthError(error)) {
+export function failureResponse(failure: unknown, requestId: string, logger: Logger, present: ErrorPresenter = defaultErrors): EndpointResponse {
+  const error = asOAuthError(failure);
+  if (error !== undefined) {
     if (error.status >= 500 && !error.reported) logger.error({ requestId, code: error.code, detail: error.detail }, error.description);
     else logger.debug({ requestId, code: error.code, detail: error.detail }, error.description);
     return present(error, requestId);
   }
-  logger.error({ requestId, err: error }, 'unhandled error');
+  logger.error({ requestId, err: failure }, 'unhandled error');
   return present(new OAuthError('server_error', `an unexpected error occurred (request id ${requestId})`), requestId);
 }

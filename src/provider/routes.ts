@@ -6,6 +6,7 @@ import { demoPaths } from '../demo/demo-client.ts';
 import type { DemoEndpoints } from '../demo/demo-endpoints.ts';
 import { demoStylesheetEndpoint } from '../demo/demo-pages.ts';
 import { createDiscoveryEndpoint } from '../endpoints/discovery.ts';
+import { createReadinessEndpoint, livenessEndpoint } from '../endpoints/health.ts';
 import { createIntrospectionEndpoint } from '../endpoints/introspect.ts';
 import { createJwksEndpoint } from '../endpoints/jwks.ts';
 import { paths } from '../endpoints/paths.ts';
@@ -62,6 +63,8 @@ export function routes(
     { path: paths.introspection, methods: ['POST'], endpoint: createIntrospectionEndpoint(services) },
     { path: paths.revocation, methods: ['POST'], endpoint: createRevocationEndpoint(services), cors },
     { path: paths.userinfo, methods: ['GET', 'POST'], endpoint: createUserInfoEndpoint(services), errors: jsonErrors(bearerChallenge), cors },
+    { path: paths.liveness, methods: ['GET'], endpoint: livenessEndpoint },
+    { path: paths.readiness, methods: ['GET'], endpoint: createReadinessEndpoint(services.stores) },
     page(paths.authorization, createAuthorizeEndpoint(authorize)),
     page(paths.authorizationCallback, createAuthorizeCallbackEndpoint(authorize), ['GET']),
     page(paths.login, createLoginEndpoint(account)),

@@ -65,3 +65,15 @@ export class DatabaseInUseError extends Error {
     this.path = path;
   }
 }
+
+/**
+ * The database behind the stores cannot be reached right now (connection refused or lost, a connect
+ * timeout, the server shutting down): the call may succeed if repeated later. Backends translate their
+ * own connection errors into this, so callers answer "try again" instead of reporting a bug.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}

@@ -418,5 +418,10 @@ export interface Stores {
   readonly interactions: InteractionStore;
   readonly consents: ConsentStore;
   readonly signInAttempts: SignInAttemptStore;
+  /**
+   * Resolves once the database answers a trivial query (readiness probes); rejects, with
+   * StoreUnavailableError where the backend can tell, when it does not. Sets no timeout of its own.
+   */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

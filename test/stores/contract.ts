@@ -56,6 +56,14 @@ export function runStoreContract(
     consentStoreCases(current);
     signInAttemptStoreCases(current, connectionOf);
 
+    describe('ping', () => {
+      it('resolves while the stores are open, and rejects once they are closed', async () => {
+        await stores.ping();
+        await stores.close();
+        await assert.rejects(stores.ping());
+      });
+    });
+
     describe('close', () => {
       it('makes every store reject, and may be called twice', async () => {
         await stores.close();

@@ -1,6 +1,6 @@
 import type { Stores } from '../types.ts';
 import { createMemoryClientStore } from './client-store.ts';
-import type { Gate } from './gate.ts';
+import { checkOpen, type Gate } from './gate.ts';
 import { createMemoryGrantStore } from './grant-store.ts';
 import { createMemorySigningKeyStore } from './signing-key-store.ts';
 import { createMemoryResourceStore } from './resource-store.ts';
@@ -25,6 +25,9 @@ export function createMemoryStores(): Stores {
     interactions: createMemoryInteractionStore(gate),
     consents: createMemoryConsentStore(gate),
     signInAttempts: createMemorySignInAttemptStore(gate),
+    async ping() {
+      checkOpen(gate);
+    },
     async close() {
       gate.open = false;
     },

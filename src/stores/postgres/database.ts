@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import { reachable } from './unavailable.ts';
 
 export interface QueryResult<R> {
   readonly rows: R[];
@@ -38,11 +39,11 @@ function named(text: string, values: readonly unknown[] | undefined) {
 function queryable(target: Pool | PoolClient): Queryable {
   return {
     async query<R extends QueryResultRow>(text: string, values?: readonly unknown[]) {
-      const result = await target.query<R>(named(text, values));
+      const result = await reachable(() => target.query<R>(named(text, values)));
       return { rows: result.rows, rowCount: result.rowCount ?? 0 };
     },
     async script(text) {
-      await target.query(text);
+      await reachable(() => target.query(text));
     },
   };
 }
@@ -51,12 +52,12 @@ export function database(pool: Pool): Database {
   return {
     ...queryable(pool),
     async transaction(work) {
-      const client = await pool.connect();
+      const client = await reachable(() => pool.connect());
       let broken: Error | undefined;
       try {
-        await client.query('BEGIN');
+        await reachable(() => client.query('BEGIN'));
         const result = await work(queryable(client));
-        await client.query('COMMIT');
+        await reachable(() => client.query('COMMIT'));
         return result;
       } catch (error) {
         // A connection that cannot even roll back is dropped from the pool rather than reused mid-transaction.

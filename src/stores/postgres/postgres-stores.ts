@@ -80,6 +80,9 @@ export async function openPostgresStores(url: string, options: PostgresStoreOpti
     interactions: createPostgresInteractionStore(db),
     consents: createPostgresConsentStore(db),
     signInAttempts: createPostgresSignInAttemptStore(db),
+    async ping() {
+      await db.query('SELECT 1');
+    },
     // Waits for statements in flight; every later call rejects (the pool refuses use after end()).
     close() {
       closing ??= pool.end();

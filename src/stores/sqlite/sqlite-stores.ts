@@ -48,6 +48,10 @@ export function openSqliteStores(path: string, options: SqliteStoreOptions = {})
         interactions: createSqliteInteractionStore(db),
         consents: createSqliteConsentStore(db),
         signInAttempts: createSqliteSignInAttemptStore(db),
+        // A closed database throws here, as every other call would.
+        async ping() {
+          db.prepare('SELECT 1').get();
+        },
         // Closing finalizes every prepared statement, so later calls reject instead of touching freed memory.
         async close() {
           if (db.isOpen) db.close();
