@@ -73,10 +73,14 @@ export function createPageKit(
   };
 
   // Failures no endpoint turned into a page (a broken form, an outage): a page in the default locale.
-  const presenter: ErrorPresenter = (error, requestId = '-'): EndpointResponse =>
-    errorPage(
+  const presenter: ErrorPresenter = (error, requestId = '-'): EndpointResponse => {
+    const page = errorPage(
       { locale: settings.defaultLocale, requestId, settings, currentPath: '/' },
       { status: error.status, error: error.code, description: error.status >= 500 ? undefined : error.description },
     );
+    // RFC 9110 §10.2.3: a 503 says when to come back, on a page as in JSON.
+    const retryAfter = error.headers['retry-after'];
+    return retryAfter === undefined ? page : { ...page, headers: { ...page.headers, 'retry-after': retryAfter } };
+  };
   return { pages, presenter };
 }

@@ -66,6 +66,7 @@ describe('an unreachable PostgreSQL database', { skip: noPostgres }, () => {
         fetch(`${server.issuer}/connect/authorize?client_id=interactive&response_type=code&scope=invoices.read&redirect_uri=${encodeURIComponent('https://app.example.com/cb')}`),
       );
       assert.equal(page.status, 503);
+      assert.equal(page.headers.get('retry-after'), '5');
       assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
       assert.ok(entries.some((entry) => entry.obj['code'] === 'temporarily_unavailable'), 'the outage is logged');
 
