@@ -2,34 +2,11 @@ import type { DatabaseSync } from 'node:sqlite';
 import { checkLimit } from '../arguments.ts';
 import { whyInteractionNotConsumable } from '../consume-outcome.ts';
 import { DuplicateKeyError } from '../errors.ts';
-import type { ConsumeInteractionResult, Interaction, InteractionStore } from '../types.ts';
+import { interactionColumns, toInteraction, type InteractionRow } from '../interaction-row.ts';
+import type { ConsumeInteractionResult, InteractionStore } from '../types.ts';
 import { uniqueViolation } from './unique-violation.ts';
 
-type InteractionRow = {
-  key: string;
-  browser_key: string;
-  client_id: string;
-  created_at: number;
-  expires_at: number;
-  consumed_at?: number | null;
-  data: string;
-};
-
-const columns = 'key, browser_key, client_id, created_at, expires_at, consumed_at, data';
-
-// NULL columns become absent properties (not `undefined` ones), matching what the memory store returns.
-function toInteraction(row: InteractionRow): Interaction {
-  const interaction: { -readonly [K in keyof Interaction]: Interaction[K] } = {
-    key: row.key,
-    browserKey: row.browser_key,
-    clientId: row.client_id,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    data: row.data,
-  };
-  if (row.consumed_at !== undefined && row.consumed_at !== null) interaction.consumedAt = row.consumed_at;
-  return interaction;
-}
+const columns = interactionColumns;
 
 const interactionOf = (row: unknown) => (row === undefined ? undefined : toInteraction(row as InteractionRow));
 
