@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { alice, interactiveConfig } from '../support/interactive.ts';
-import { launch, newContext, noChromium, RelyingParty, signIn, watchCsp } from './harness.ts';
+import { launch, newContext, pagePerTest, noChromium, RelyingParty, signIn, watchCsp } from './harness.ts';
 
 const indonesian = { username: 'Nama pengguna', password: 'Kata sandi', submit: 'Masuk' };
 
@@ -13,9 +13,7 @@ describe('consent and languages in Chromium', { skip: noChromium }, () => {
   const web = new RelyingParty('Web App');
   let server: TestServer;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
-  let problems: string[];
 
   before(async () => {
     const launched = launch();
@@ -50,14 +48,8 @@ describe('consent and languages in Chromium', { skip: noChromium }, () => {
     await browser?.close();
     await Promise.all([server?.close(), asks.close(), web.close()]);
   });
-  beforeEach(async () => {
-    context = await newContext(browser);
-    problems = watchCsp(context);
-    page = await context.newPage();
-  });
-  afterEach(async () => {
-    await context.close();
-    assert.deepEqual(problems, [], 'no CSP violation or script error on any page');
+  pagePerTest(() => browser, (p) => {
+    page = p;
   });
 
   async function toConsent(params: Record<string, string> = {}) {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { alice, authorizeUrl, interactiveConfig, pkce } from '../support/interactive.ts';
-import { launch, newContext, noChromium, RelyingParty, signIn, watchCsp } from './harness.ts';
+import { launch, pagePerTest, noChromium, RelyingParty, signIn } from './harness.ts';
 
 interface Answer {
   readonly ok: boolean;
@@ -37,9 +37,7 @@ describe('CORS from pages on other origins, in Chromium', { skip: noChromium }, 
   const third = new RelyingParty('Elsewhere');
   let server: TestServer;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
-  let problems: string[];
   const redirectUri = () => `${spa.origin}/app`;
 
   before(async () => {
@@ -69,14 +67,8 @@ describe('CORS from pages on other origins, in Chromium', { skip: noChromium }, 
     await browser?.close();
     await Promise.all([server?.close(), spa.close(), third.close()]);
   });
-  beforeEach(async () => {
-    context = await newContext(browser);
-    problems = watchCsp(context);
-    page = await context.newPage();
-  });
-  afterEach(async () => {
-    await context.close();
-    assert.deepEqual(problems, [], 'no CSP violation or script error on any page');
+  pagePerTest(() => browser, (p) => {
+    page = p;
   });
 
   /** Signs in through the provider's pages and lands on the SPA with a code; returns what redeems it. */

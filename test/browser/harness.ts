@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { afterEach, beforeEach } from 'node:test';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -224,4 +225,22 @@ export async function signIn(page: Page, user: { username: string; password: str
   await page.getByLabel(labels.username).fill(user.username);
   await page.getByLabel(labels.password).fill(user.password);
   await page.getByRole('button', { name: labels.submit }).click();
+}
+
+/**
+ * A fresh context and page for every test of the suite, handed to `use`; after each test the context is
+ * closed and the test fails if any page logged a CSP violation or a script error.
+ */
+export function pagePerTest(browser: () => Browser, use: (page: Page, context: BrowserContext) => void): void {
+  let context: BrowserContext;
+  let problems: string[];
+  beforeEach(async () => {
+    context = await newContext(browser());
+    problems = watchCsp(context);
+    use(await context.newPage(), context);
+  });
+  afterEach(async () => {
+    await context.close();
+    assert.deepEqual(problems, [], 'no CSP violation or script error on any page');
+  });
 }

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { alice, interactiveConfig } from '../support/interactive.ts';
-import { launch, newContext, noChromium, RelyingParty, signIn, watchCsp } from './harness.ts';
+import { launch, pagePerTest, noChromium, RelyingParty, signIn } from './harness.ts';
 
 /**
  * Real Chromium, a real provider and two relying-party web apps (openid-client) on their own ports:
@@ -17,7 +17,6 @@ describe('sign-in in Chromium', { skip: noChromium }, () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  let problems: string[];
 
   before(async () => {
     // The RPs listen first: their ports go into the redirect URIs the provider registers.
@@ -54,14 +53,9 @@ describe('sign-in in Chromium', { skip: noChromium }, () => {
     await browser?.close();
     await Promise.all([server?.close(), web.close(), second.close()]);
   });
-  beforeEach(async () => {
-    context = await newContext(browser);
-    problems = watchCsp(context);
-    page = await context.newPage();
-  });
-  afterEach(async () => {
-    await context.close();
-    assert.deepEqual(problems, [], 'no CSP violation or script error on any page');
+  pagePerTest(() => browser, (p, c) => {
+    page = p;
+    context = c;
   });
 
   const onLoginPage = async () => {
